@@ -1,0 +1,111 @@
+"""The step abstraction every stage is written in, and its thin Prefect wrapper.
+
+A step is a named, versioned, configured object whose `run` maps a batch of records
+to a batch of records. It holds configuration only: models come from `tasks.models`
+on first use, so a step pickles in bytes and hashes cheaply. `stats` counts what it
+did; the flow folds those counts into the run's report.
+"""
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from tasks.records import Reject
+
+
+class BadInput(ValueError):
+    """Input that no retry can fix: it becomes a reject row, never a retry."""
+
+
+@dataclass
+class StepOutput:
+    items: list
+    rejects: list[Reject] = field(default_factory=list)
+    stats: dict[str, float] = field(default_factory=dict)
+
+
+class Step:
+    """Base class: subclasses set `name` and `version` and implement `run`."""
+
+    name: ClassVar[str] = "step"
+    version: ClassVar[str] = "1"
+
+    def __init__(self) -> None:
+        self.stats: Counter = Counter()
+        self.rejects: list[Reject] = []
+
+    def run(self, batch: list) -> list:
+        raise NotImplementedError
+
+    def __call__(self, batch: list) -> StepOutput:
+        self.stats = Counter()
+        self.rejects = []
+        started = time.perf_counter()
+        items = self.run(batch)
+        self.stats["seconds"] += time.perf_counter() - started
+        self.stats["in"] += len(batch)
+        self.stats["out"] += len(items)
+        return StepOutput(items, list(self.rejects), dict(self.stats))
+
+    def reject(self, source_uri: str, location: str, reason: str, sample: str = "") -> None:
+        """Record an input this step cannot use; the run goes on."""
+        self.rejects.append(Reject(source_uri, location, reason, sample[:500], stage=self.name))
+        self.stats[f"rejected_{reason.split(':')[0]}"] += 1
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Configuration only: counters and rejects are per call.
+        return {k: v for k, v in self.__dict__.items() if k not in ("stats", "rejects")}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self.stats, self.rejects = Counter(), []
+
+    def __repr__(self) -> str:
+        cfg = ", ".join(f"{k}={v!r}" for k, v in self.__getstate__().items())
+        return f"{type(self).__name__}({cfg})"
+
+
+def _is_transient(task, task_run, state) -> bool:
+    """Retry I/O trouble and timeouts; never retry bad input."""
+    try:
+        state.result()
+    except BadInput:
+        return False
+    except (OSError, TimeoutError, ConnectionError, RuntimeError):
+        return True
+    except Exception:
+        return False
+    return False
+
+
+def run_step_task(step_name: str, retries: int = 2, timeout_seconds: float | None = None):
+    """A Prefect task that runs a step over one batch, with retries and backoff."""
+    from prefect import task
+    from prefect.cache_policies import NO_CACHE
+    from prefect.tasks import exponential_backoff
+
+    def _run(step: Step, batch: list | StepOutput) -> StepOutput:
+        from prefect import get_run_logger
+
+        if isinstance(batch, StepOutput):  # the upstream stage's output, chained by future
+            batch = batch.items
+        out = step(batch)
+        get_run_logger().info(
+            "%s v%s: %d in, %d out, %d rejected in %.2fs",
+            step.name, step.version, len(batch), len(out.items), len(out.rejects),
+            out.stats.get("seconds", 0.0),
+        )
+        return out
+
+    return task(
+        _run,
+        name=step_name,
+        retries=retries,
+        retry_delay_seconds=exponential_backoff(backoff_factor=2),
+        retry_jitter_factor=0.5,
+        retry_condition_fn=_is_transient,
+        timeout_seconds=timeout_seconds,
+        cache_policy=NO_CACHE,  # idempotency comes from content hashes in the warehouse
+    )

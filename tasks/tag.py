@@ -1,0 +1,90 @@
+"""Tag stage: one spaCy pass per article gives its sentences and entity mentions.
+
+Sentence splitting (`senter`) and NER share the pass, so the text is tokenised once.
+Offsets are character offsets into `Article.body` (or into the title, kicker or deck,
+as each mention's `field` says). Sentences never cross a paragraph break.
+"""
+from __future__ import annotations
+
+import bisect
+
+from tasks.models import DEFAULT_SPACY_MODEL, spacy_pipeline
+from tasks.records import Article, Mention, Sentence
+from tasks.step import Step
+
+_HEAD_FIELDS = ("title", "kicker", "deck")
+
+
+def sentences_from_doc(doc, paragraphs: list[tuple[int, int]]) -> list[Sentence]:
+    """Sentences of a parsed body, cut at paragraph breaks and stripped of whitespace."""
+    text = doc.text
+    starts = [p[0] for p in paragraphs] or [0]
+    out: list[Sentence] = []
+    for sent in doc.sents:
+        a, b = sent.start_char, sent.end_char
+        # A statistical splitter may run across a line break; paragraphs win.
+        pieces, cursor = [], a
+        for p_start in starts:
+            if a < p_start < b:
+                pieces.append((cursor, p_start))
+                cursor = p_start
+        pieces.append((cursor, b))
+        for s, e in pieces:
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if e > s:
+                para = max(bisect.bisect_right(starts, s) - 1, 0)
+                out.append(Sentence(para, len(out), s, e, text[s:e]))
+    return out
+
+
+def mentions_from_doc(doc, sentences: list[Sentence] | None, field: str) -> list[Mention]:
+    starts = [s.start_char for s in sentences] if sentences else []
+    out = []
+    for ent in doc.ents:
+        idx = bisect.bisect_right(starts, ent.start_char) - 1 if starts else None
+        out.append(Mention(ent.start_char, ent.end_char, ent.text, ent.label_, idx, field))
+    return out
+
+
+class Tagger(Step):
+    """Sentences and entity mentions from one spaCy pass (senter + ner only)."""
+
+    name = "tag"
+    version = "1"
+
+    def __init__(self, model: str = DEFAULT_SPACY_MODEL, batch_size: int = 64, languages: tuple[str, ...] = ("en",)):
+        super().__init__()
+        self.model = model
+        self.batch_size = batch_size
+        self.languages = languages
+
+    def run(self, batch: list[Article]) -> list[Article]:
+        nlp = spacy_pipeline(self.model)
+        todo = []
+        for art in batch:
+            if art.language and art.language not in self.languages:
+                art.skipped[self.name] = f"language:{art.language}"
+                self.stats["skipped_language"] += 1
+            else:
+                todo.append(art)
+        texts, owners = [], []
+        for art in todo:
+            texts.append(art.body)
+            owners.append((art, "body"))
+            for f in _HEAD_FIELDS:
+                if value := getattr(art, f):
+                    texts.append(value)
+                    owners.append((art, f))
+        for doc, (art, field) in zip(nlp.pipe(texts, batch_size=self.batch_size), owners):
+            if field == "body":
+                art.sentences = sentences_from_doc(doc, art.paragraphs)
+                art.mentions = mentions_from_doc(doc, art.sentences, "body")
+                self.stats["sentences"] += len(art.sentences)
+            else:
+                art.mentions.extend(mentions_from_doc(doc, None, field))
+            self.stats["mentions"] += len(doc.ents)
+        self.stats["words"] += sum(art.n_words for art in todo)
+        return batch

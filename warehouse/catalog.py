@@ -1,0 +1,90 @@
+"""The DuckDB catalog: one view per table over its Parquet files, plus curated views.
+
+The catalog is rebuilt in a temporary file and renamed over `catalog.duckdb`, so a
+writer never waits for readers (who hold the old file open, read-only) and a reader
+never sees a half-built catalog.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from warehouse.schemas import TABLES
+from warehouse.writer import Warehouse
+
+CATALOG_FILE = "catalog.duckdb"
+SQL_DIR = Path(__file__).parent / "sql"
+
+
+def _duck_type(t: pa.DataType) -> str:
+    if pa.types.is_string(t):
+        return "VARCHAR"
+    if pa.types.is_boolean(t):
+        return "BOOLEAN"
+    if pa.types.is_int32(t):
+        return "INTEGER"
+    if pa.types.is_int64(t):
+        return "BIGINT"
+    if pa.types.is_float32(t):
+        return "FLOAT"
+    if pa.types.is_float64(t):
+        return "DOUBLE"
+    if pa.types.is_timestamp(t):
+        return "TIMESTAMPTZ"
+    if pa.types.is_list(t):
+        return _duck_type(t.value_type) + "[]"
+    if pa.types.is_map(t):
+        return f"MAP({_duck_type(t.key_type)}, {_duck_type(t.item_type)})"
+    raise TypeError(f"no DuckDB type for {t}")
+
+
+def table_view_sql(wh: Warehouse, table: str) -> str:
+    """A view over the table's files, or an empty typed view while it has none."""
+    schema = TABLES[table]
+    if wh.files(table):
+        glob = (wh.table_dir(table) / "ingest_date=*" / "*.parquet").as_posix().replace("'", "''")
+        return (
+            f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet('{glob}', "
+            "hive_partitioning = true, union_by_name = true, hive_types = {'ingest_date': DATE})"
+        )
+    cols = ", ".join(f"CAST(NULL AS {_duck_type(f.type)}) AS {f.name}" for f in schema)
+    return f"CREATE OR REPLACE VIEW {table} AS SELECT {cols}, CAST(NULL AS DATE) AS ingest_date WHERE false"
+
+
+def curated_views() -> list[tuple[str, str]]:
+    """(name, SQL) for every curated view in warehouse/sql, in file-name order."""
+    return [(p.stem, p.read_text()) for p in sorted(SQL_DIR.glob("*.sql"))]
+
+
+def refresh_catalog(wh: Warehouse) -> Path:
+    """Rebuild ROOT/catalog.duckdb from the files present now; returns its path."""
+    final = wh.root / CATALOG_FILE
+    with wh.lock():
+        tmp = wh.root / "_newsflow" / f"catalog.{os.getpid()}.tmp.duckdb"
+        tmp.unlink(missing_ok=True)
+        con = duckdb.connect(str(tmp))
+        try:
+            for table in TABLES:
+                con.execute(table_view_sql(wh, table))
+            for name, sql in curated_views():
+                try:
+                    con.execute(sql)
+                except duckdb.Error as exc:
+                    raise RuntimeError(f"curated view {name}.sql failed: {exc}") from exc
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(tmp, final)
+        Path(str(tmp) + ".wal").unlink(missing_ok=True)
+    return final
+
+
+def connect(root: str | os.PathLike, read_only: bool = True) -> duckdb.DuckDBPyConnection:
+    """A connection to the warehouse catalog; read-only unless asked otherwise."""
+    path = Path(root).expanduser() / CATALOG_FILE
+    if not path.exists():
+        raise FileNotFoundError(f"no warehouse catalog at {path}: run `newsflow run` first")
+    return duckdb.connect(str(path), read_only=read_only)

@@ -1,0 +1,156 @@
+"""The Parquet writer: atomic, idempotent, partitioned.
+
+Layout: ROOT/<table>/ingest_date=YYYY-MM-DD/part-<key>.parquet. A file is written
+under a temporary name and renamed into place, so a reader never sees half a file.
+A shard's article tables share one file key and are committed under the warehouse
+lock, children first and `articles` last: an `articles` file is the shard's commit
+marker, and `recover()` removes children whose marker never landed (a crash).
+Rows whose key is already stored are dropped before writing, so a re-run adds none.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from warehouse.schemas import ARTICLE_TABLES, TABLES
+
+# Table -> the columns that identify a row; rows with a stored key are not written again.
+KEYS: dict[str, tuple[str, ...]] = {
+    "articles": ("article_id",),
+    "rejects": ("reject_id",),
+    "duplicates": ("article_id", "source_uri", "location"),
+    "runs": ("run_id",),
+}
+
+
+class Warehouse:
+    """A warehouse folder: Parquet tables, a lock, and the key index of stored rows."""
+
+    def __init__(self, root: str | os.PathLike) -> None:
+        self.root = Path(root).expanduser().resolve()
+        self._keys: dict[str, set[tuple]] = {}
+        self._seen_files: dict[str, set[str]] = {}
+
+    # ---- layout -------------------------------------------------------------------
+    def table_dir(self, table: str) -> Path:
+        return self.root / table
+
+    def files(self, table: str) -> list[Path]:
+        return sorted(self.table_dir(table).glob("ingest_date=*/*.parquet"))
+
+    def create(self) -> None:
+        for table in TABLES:
+            self.table_dir(table).mkdir(parents=True, exist_ok=True)
+        (self.root / "_newsflow").mkdir(parents=True, exist_ok=True)
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """An exclusive, cross-process lock for commits and catalog refreshes."""
+        self.create()
+        with open(self.root / "_newsflow" / "lock", "a+") as fh:
+            fcntl.flock(fh, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(fh, fcntl.LOCK_UN)
+
+    # ---- keys -----------------------------------------------------------------------
+    def stored_keys(self, table: str, cols: tuple[str, ...] | None = None) -> set[tuple]:
+        """Values of `cols` (default: the table's key) in stored rows, read incrementally."""
+        cols = cols or KEYS[table]
+        keys = self._keys.setdefault(f"{table}:{','.join(cols)}", set())
+        seen = self._seen_files.setdefault(f"{table}:{','.join(cols)}", set())
+        for path in self.files(table):
+            name = str(path)
+            if name in seen:
+                continue
+            part = pq.read_table(path, columns=list(cols))
+            keys.update(zip(*(part.column(c).to_pylist() for c in cols)))
+            seen.add(name)
+        return keys
+
+    def stored_article_ids(self) -> set[str]:
+        return {k[0] for k in self.stored_keys("articles")}
+
+    def stored_origins(self) -> set[tuple]:
+        """(article_id, source_uri, location) of every stored article."""
+        return self.stored_keys("articles", ("article_id", "source_uri", "location"))
+
+    # ---- writing ----------------------------------------------------------------------
+    def _write_file(self, table: str, data: pa.Table, key: str, day: date) -> Path:
+        folder = self.table_dir(table) / f"ingest_date={day.isoformat()}"
+        folder.mkdir(parents=True, exist_ok=True)
+        final = folder / f"part-{key}.parquet"
+        tmp = folder / f".part-{key}.{uuid.uuid4().hex[:8]}.tmp"
+        pq.write_table(data, tmp, compression="zstd")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, final)
+        return final
+
+    def _new_rows(self, table: str, data: pa.Table) -> pa.Table:
+        cols = KEYS[table]
+        stored = self.stored_keys(table)
+        if not stored or data.num_rows == 0:
+            return data
+        rows = zip(*(data.column(c).to_pylist() for c in cols))
+        mask = pa.array([r not in stored for r in rows], pa.bool_())
+        return data.filter(mask)
+
+    def append(self, table: str, data: pa.Table, key: str, day: date) -> int:
+        """Write the rows of `data` whose keys are not stored yet; returns rows written."""
+        with self.lock():
+            data = self._new_rows(table, data)
+            if data.num_rows:
+                self._write_file(table, data, key, day)
+                self.stored_keys(table)
+            return data.num_rows
+
+    def commit_shard(self, tables: dict[str, pa.Table], key: str, day: date) -> dict[str, int]:
+        """Commit one shard's article tables atomically with respect to other writers.
+
+        Articles another run stored meanwhile are dropped from every table of the shard.
+        Returns rows written per table.
+        """
+        with self.lock():
+            articles = tables["articles"]
+            fresh = self._new_rows("articles", articles)
+            written = {t: 0 for t in ARTICLE_TABLES}
+            if fresh.num_rows == 0:
+                return written
+            keep = pa.array(fresh.column("article_id").to_pylist())
+            for table in ARTICLE_TABLES:  # articles last: it is the commit marker
+                data = tables[table]
+                if fresh.num_rows != articles.num_rows:
+                    data = data.filter(pc.is_in(data.column("article_id"), value_set=keep))
+                if data.num_rows or table == "articles":
+                    self._write_file(table, data, key, day)
+                written[table] = data.num_rows
+            self.stored_keys("articles")
+            return written
+
+    def recover(self) -> dict[str, int]:
+        """Remove what a crashed writer left: temp files, and children of uncommitted shards."""
+        removed = {"temp_files": 0, "orphan_files": 0}
+        if not self.root.exists():
+            return removed
+        with self.lock():
+            for tmp in self.root.glob("*/ingest_date=*/.part-*.tmp"):
+                tmp.unlink(missing_ok=True)
+                removed["temp_files"] += 1
+            committed = {p.name for p in self.files("articles")}
+            for table in ARTICLE_TABLES[:-1]:
+                for path in self.files(table):
+                    if path.name not in committed:
+                        path.unlink()
+                        removed["orphan_files"] += 1
+        return removed
