@@ -1,0 +1,137 @@
+"""End-to-end throughput of `newsflow run` against the bare models, on generated corpora.
+
+For each corpus size: a fresh warehouse, one timed `newsflow run` (peak RSS of the whole
+process tree sampled every 0.1 s), then a second run over the unchanged corpus (incremental),
+then the same texts through the bare models alone (spaCy nlp.pipe with the same components,
+the same embedding call on the same sentences) as the reference. Usage:
+
+    python bench/pipeline/run.py --sizes 1000 5000 20000 [--workers 1 2] [--out bench/out/pipeline]
+
+Writes bench/out/pipeline/results.json and prints a Markdown table.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
+
+from generate import synthetic_articles, write_corpus  # noqa: E402
+
+
+def _tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    for p in [proc, *proc.children(recursive=True)]:
+        try:
+            total += p.memory_info().rss
+        except psutil.Error:
+            pass
+    return total
+
+
+def timed_run(corpus: Path, warehouse: Path, workers: int) -> dict:
+    """Run `newsflow run` in a subprocess; wall seconds and peak RSS of its process tree."""
+    env = dict(os.environ, NEWSFLOW_WORKERS=str(workers), PREFECT_SERVER_ANALYTICS_ENABLED="false",
+               PREFECT_LOGGING_LEVEL="WARNING")
+    cmd = [sys.executable, "-m", "flows.cli", "run", str(corpus), "--warehouse", str(warehouse)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    ps, peak, done = psutil.Process(proc.pid), 0, threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(ps))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output, _ = proc.communicate()
+    done.set()
+    sampler.join()
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"newsflow run failed:\n{output[-3000:]}")
+    return {"wall_s": round(wall, 2), "peak_rss_mb": round(peak / 2**20, 1)}
+
+
+def last_run(warehouse: Path) -> dict:
+    from warehouse.catalog import connect
+
+    con = connect(warehouse)
+    try:
+        row = con.execute(
+            "SELECT articles, duplicates, rejects, records_in, stage_seconds, "
+            "epoch(finished_at) - epoch(started_at) FROM runs ORDER BY started_at DESC LIMIT 1"
+        ).fetchone()
+        words = con.execute("SELECT sum(n_words) FROM articles").fetchone()[0]
+    finally:
+        con.close()
+    return {"articles": row[0], "duplicates": row[1], "rejects": row[2], "records_in": row[3],
+            "stage_seconds": dict(row[4]), "flow_s": round(row[5], 2), "words": int(words or 0)}
+
+
+def bare_models(warehouse: Path) -> dict:
+    """The same bodies through spaCy and the same sentences through the embedder, nothing else."""
+    from flows.settings import load_settings
+    from tasks.models import sentence_embedder, spacy_pipeline
+    from warehouse.catalog import connect
+
+    s = load_settings()
+    con = connect(warehouse)
+    bodies = [r[0] for r in con.execute("SELECT body FROM articles").fetchall()]
+    sentences = [r[0] for r in con.execute("SELECT text FROM sentences").fetchall()]
+    con.close()
+    nlp = spacy_pipeline(s.spacy_model)
+    embedder = sentence_embedder(s.embedding_model)
+    nlp("warm up"), embedder.encode(["warm up"])
+    t0 = time.perf_counter()
+    for _ in nlp.pipe(bodies, batch_size=64):
+        pass
+    t_spacy = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    embedder.encode(sentences)
+    t_embed = time.perf_counter() - t0
+    return {"spacy_s": round(t_spacy, 2), "embed_s": round(t_embed, 2), "total_s": round(t_spacy + t_embed, 2),
+            "articles": len(bodies), "sentences": len(sentences)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
+    ap.add_argument("--workers", type=int, nargs="+", default=[1])
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "pipeline")
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    results = {"machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+               f"{round(psutil.virtual_memory().total / 2**30)} GiB", "runs": []}
+    for size in args.sizes:
+        corpus = args.out / f"corpus-{size}"
+        if not corpus.exists():
+            write_corpus(synthetic_articles(size), corpus)
+        for workers in args.workers:
+            wh = args.out / f"wh-{size}-w{workers}"
+            subprocess.run(["rm", "-rf", str(wh)], check=True)
+            first = timed_run(corpus, wh, workers) | last_run(wh)
+            second = timed_run(corpus, wh, workers) | last_run(wh)
+            bare = bare_models(wh) if workers == args.workers[0] else None
+            entry = {"size": size, "workers": workers, "first": first, "second": second, "bare": bare}
+            results["runs"].append(entry)
+            print(json.dumps(entry), flush=True)
+    (args.out / "results.json").write_text(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
