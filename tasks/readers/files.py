@@ -61,11 +61,7 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise BadFile("undecodable", "no text encoding fits")
+    best = _best_match(data)
     return str(best), best.encoding
 
 
@@ -120,12 +116,25 @@ def detect_encoding(sample: bytes) -> str:
     except UnicodeDecodeError as exc:
         if exc.start >= len(sample) - 3:
             return "utf-8-sig"
+    return _best_match(sample).encoding
+
+
+# Where charset-normalizer finds several encodings equally plausible (short text with a
+# few accents fits cp1250, cp1252 and cp1257 alike), the one most used on the web wins.
+_PREFERRED = ("cp1252", "latin_1", "iso8859_15", "cp1251", "shift_jis", "gb18030", "euc_kr")
+
+
+def _best_match(data: bytes):
     from charset_normalizer import from_bytes
 
-    best = from_bytes(sample).best()
+    matches = from_bytes(data)
+    best = matches.best()
     if best is None:
         raise BadFile("undecodable", "no text encoding fits")
-    return best.encoding
+    tied = {m.encoding for m in matches
+            if abs(m.chaos - best.chaos) < 1e-3 and abs(m.coherence - best.coherence) < 1e-3}
+    preferred = next((e for e in _PREFERRED if e in tied and e != best.encoding), None)
+    return next(m for m in matches if m.encoding == preferred) if preferred else best
 
 
 def open_text(path: str, sample_bytes: int = 1 << 16) -> io.TextIOWrapper:
