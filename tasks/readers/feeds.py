@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, timezone
 
-from tasks.readers.files import BadFile, fetch, is_url, read_bytes
+from tasks.readers.files import BadFile, fetch, is_url, read_document
 from tasks.readers.options import DEFAULT_OPTIONS, ReadOptions
 from tasks.records import Reject, SourceRecord
 
@@ -76,15 +76,9 @@ def read_feed(source: str, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[S
     import feedparser
 
     try:
-        data = fetch(source, options.fetch_timeout, options.max_record_bytes)[0] if is_url(source) \
-            else read_bytes(source, options.max_record_bytes + 1)
-        if len(data) > options.max_record_bytes:
-            raise BadFile("record_too_large", f"feed over {options.max_record_bytes} bytes")
+        data = read_document(source, options.max_record_bytes, options.fetch_timeout)
     except BadFile as exc:
         yield Reject(source, "file", exc.reason, exc.detail)
-        return
-    if not data.strip():
-        yield Reject(source, "file", "empty_file")
         return
     if unsafe := check_xml_safe(data):
         yield Reject(source, "file", "unsafe_xml", unsafe[:300])

@@ -48,6 +48,20 @@ def read_bytes(path: str, limit: int | None = None) -> bytes:
         raise BadFile("corrupt_archive", str(exc)) from exc
 
 
+def read_document(source: str, limit: int, timeout: float = 20.0) -> bytes:
+    """The bytes of one whole document (a page, a feed): a file, or an http(s) URL.
+
+    Raises BadFile: `record_too_large` over `limit` bytes, `empty_file` when blank,
+    or the reason the file or URL could not be read.
+    """
+    data = fetch(source, timeout, limit)[0] if is_url(source) else read_bytes(source, limit + 1)
+    if len(data) > limit:
+        raise BadFile("record_too_large", f"over {limit} bytes")
+    if not data.strip():
+        raise BadFile("empty_file")
+    return data
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Bytes to text: UTF-8 when valid, else the encoding charset-normalizer finds.
 

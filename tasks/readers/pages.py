@@ -1,10 +1,9 @@
 """HTML pages: the main text and its metadata through trafilatura, boilerplate gone."""
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 
-from tasks.readers.files import BadFile, decode, read_bytes
+from tasks.readers.files import BadFile, decode, read_document
 from tasks.readers.options import DEFAULT_OPTIONS, ReadOptions
 from tasks.records import Reject, SourceRecord
 
@@ -58,15 +57,8 @@ def extract_page(
 def read_html(path: str, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[SourceRecord | Reject]:
     """One page per file; its URL comes from the page (canonical link) when it names one."""
     try:
-        if os.path.getsize(path) > options.max_record_bytes:
-            raise BadFile("record_too_large", f"page over {options.max_record_bytes} bytes")
-        data = read_bytes(path, options.max_record_bytes + 1)
-        if len(data) > options.max_record_bytes:
-            raise BadFile("record_too_large", f"page over {options.max_record_bytes} bytes")
+        data = read_document(path, options.max_record_bytes)
     except BadFile as exc:
         yield Reject(path, "file", exc.reason, exc.detail)
-        return
-    if not data.strip():
-        yield Reject(path, "file", "empty_file")
         return
     yield extract_page(data, path, "file", "html")
