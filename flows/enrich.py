@@ -106,7 +106,7 @@ def enrich(
     seconds: Counter = Counter()
     known_ids, known_origins = set(wh.stored_article_ids()), wh.stored_origins()
     near = None
-    if settings.near_duplicate_threshold is not None:
+    if settings.near_duplicates:
         near = NearDuplicateIndex.load(wh, settings.near_duplicate_threshold, settings.minhash_permutations)
     status = "failed"
     try:

@@ -34,8 +34,9 @@ class Settings(BaseSettings):
     follow_links: bool = Field(False, description="Feeds: fetch each entry's page and extract its text")
     fetch_timeout_seconds: float = Field(20.0, gt=0, description="Timeout of one http(s) request")
     max_record_mb: float = Field(16.0, gt=0, description="Larger lines, pages and records are rejected")
-    near_duplicate_threshold: float | None = Field(
-        0.8, ge=0.5, le=1.0, description="MinHash Jaccard above which an article is a near duplicate (None: off)"
+    near_duplicates: bool = Field(True, description="Detect near duplicates (MinHash LSH), not only exact ones")
+    near_duplicate_threshold: float = Field(
+        0.8, ge=0.5, le=1.0, description="Estimated Jaccard of word shingles from which an article is a near duplicate"
     )
     minhash_permutations: int = Field(128, ge=16, description="MinHash signature length")
 
