@@ -169,7 +169,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--work", type=Path, default=Path("/tmp/newsflow-bench-ingest"))
+    parser.add_argument("--only", nargs="*", help="input names to measure (default: all)")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--near", type=int, default=0, help="also time near-duplicate detection on N articles")
     args = parser.parse_args()
     if args.measure:
         print(json.dumps(measure(args.measure)))
@@ -178,11 +180,34 @@ def main() -> None:
     print(f"| input | MB | records | rejects | s | MB/s | records/s | peak RSS MB (after imports) |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name, path in cases.items():
+        if args.only and name not in args.only:
+            continue
         out = subprocess.run([sys.executable, __file__, "--measure", str(path)], capture_output=True, text=True,
                              cwd=ROOT, check=True)
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(f"| {name} | {r['input_mb']} | {r['records']} | {r['rejects']} | {r['seconds']} | {r['mb_per_s']} "
               f"| {r['records_per_s']} | {r['peak_rss_mb']} ({r['rss_before_mb']}) |", flush=True)
+
+
+    if args.near:
+        print(near_duplicates(args.near))
+
+
+def near_duplicates(n: int) -> str:
+    """Exact + near dedupe of `n` generated articles. The generator repeats the dev set
+    with a counter line, so every article after the first pass is a near copy: the
+    worst case for LSH (every query has candidates to verify)."""
+    from tasks.dedupe import dedupe
+    from tasks.near_duplicates import NearDuplicateIndex
+    from tasks.records import Article, content_hash
+
+    arts = [Article(content_hash(r["text"]), "bench", "jsonl", i, f"line {i}", r["text"])
+            for i, r in enumerate(_stream(n))]
+    start = time.perf_counter()
+    result = dedupe(arts, set(), set(), NearDuplicateIndex(0.8))
+    seconds = time.perf_counter() - start
+    return (f"near duplicates: {n} articles in {seconds:.1f} s = {n / seconds:.0f} articles/s; "
+            f"{len(result.fresh)} fresh, {len(result.duplicates)} near copies; peak RSS {_peak_mb():.0f} MB")
 
 
 if __name__ == "__main__":
