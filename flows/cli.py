@@ -41,7 +41,8 @@ def run(
     spacy_model: Annotated[str | None, typer.Option(help="spaCy pipeline name or path")] = None,
 ) -> None:
     """Run the enrich flow over SOURCES and write the results into the warehouse."""
-    missing = [s for s in sources if not any(c in s for c in "*?[") and not Path(s).expanduser().exists()]
+    missing = [s for s in sources if not any(c in s for c in "*?[") and not s.lower().startswith(("http://", "https://"))
+               and not Path(s).expanduser().exists()]
     if missing:
         _fail(f"source not found: {', '.join(missing)}")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

@@ -22,6 +22,9 @@ from flows.settings import Settings, load_settings
 from tasks.dedupe import dedupe
 from tasks.entities import EntityResolver
 from tasks.ingest import Ingester, discover
+from tasks.metadata import annotate_all
+from tasks.near_duplicates import NearDuplicateIndex
+from tasks.readers import ReadOptions
 from tasks.records import Article, content_hash
 from tasks.segment import Segmenter
 from tasks.step import StepOutput, run_step_task
@@ -48,7 +51,7 @@ def _file_groups(files: list[str], limit: int = FILE_GROUP_BYTES) -> list[list[s
     groups, current, size = [], [], 0
     for f in files:
         current.append(f)
-        size += os.path.getsize(f)
+        size += os.path.getsize(f) if os.path.isfile(f) else 0  # a feed URL
         if size >= limit:
             groups.append(current)
             current, size = [], 0
@@ -57,7 +60,7 @@ def _file_groups(files: list[str], limit: int = FILE_GROUP_BYTES) -> list[list[s
 
 def _steps(s: Settings) -> dict[str, object]:
     return {
-        "ingest": Ingester(),
+        "ingest": Ingester(ReadOptions.from_settings(s)),
         "segment": Segmenter(s.embedding_model, s.topic_threshold, s.min_article_words),
         "tag": Tagger(s.spacy_model, languages=tuple(s.languages)),
         "summarise": ExtractiveSummariser(
@@ -102,6 +105,9 @@ def enrich(
     written: Counter = Counter()
     seconds: Counter = Counter()
     known_ids, known_origins = set(wh.stored_article_ids()), wh.stored_origins()
+    near = None
+    if settings.near_duplicates:
+        near = NearDuplicateIndex.load(wh, settings.near_duplicate_threshold, settings.minhash_permutations)
     status = "failed"
     try:
         for group in _file_groups(files):
@@ -115,7 +121,7 @@ def enrich(
             counts["records_in"] += len(segmented.items)
 
             t0 = time.perf_counter()
-            result = dedupe(segmented.items, known_ids, known_origins)
+            result = dedupe(annotate_all(segmented.items), known_ids, known_origins, near)
             seconds["dedupe"] += time.perf_counter() - t0
             counts["duplicates"] += len(result.duplicates) + result.unchanged
             counts["unchanged"] += result.unchanged
@@ -144,6 +150,8 @@ def enrich(
                 counts["articles"] += rows["articles"]
                 # another run may have committed some of these articles meanwhile
                 counts["duplicates"] += len(resolved.result().items) - rows["articles"]
+            if near is not None:
+                near.persist(wh)
         status = "completed"
     finally:
         if rejects:

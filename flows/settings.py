@@ -26,6 +26,19 @@ class Settings(BaseSettings):
     min_article_words: int = Field(5, ge=1, description="Shorter articles are rejected as too_short")
     retries: int = Field(2, ge=0, description="Retries of a failed task (transient errors only)")
     task_timeout_seconds: float | None = Field(None, description="Timeout of one stage task (None: no timeout)")
+    # ingest (tasks/readers, tasks/near_duplicates)
+    field_map: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description='Export column names per part, tried before the defaults: {"text": ["story"], "published": ["ts"]}',
+    )
+    follow_links: bool = Field(False, description="Feeds: fetch each entry's page and extract its text")
+    fetch_timeout_seconds: float = Field(20.0, gt=0, description="Timeout of one http(s) request")
+    max_record_mb: float = Field(16.0, gt=0, description="Larger lines, pages and records are rejected")
+    near_duplicates: bool = Field(True, description="Detect near duplicates (MinHash LSH), not only exact ones")
+    near_duplicate_threshold: float = Field(
+        0.8, ge=0.5, le=1.0, description="Estimated Jaccard of word shingles from which an article is a near duplicate"
+    )
+    minhash_permutations: int = Field(128, ge=16, description="MinHash signature length")
 
 
 def load_settings(**overrides) -> Settings:

@@ -2,12 +2,15 @@
 
 Exact duplicates share a content hash (the article_id). An article already in the
 warehouse from the same source and location is `unchanged` (a re-run); from anywhere
-else it is a duplicate and is recorded, not enriched again.
+else it is a duplicate and is recorded, not enriched again. With a near-duplicate
+index, an article whose word shingles mostly match a known one (MinHash LSH, see
+`tasks.near_duplicates`) is a `near` duplicate of it, with the estimated similarity.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tasks.near_duplicates import NearDuplicateIndex
 from tasks.records import Article, Duplicate
 
 
@@ -18,8 +21,11 @@ class DedupeResult:
     unchanged: int = 0
 
 
-def dedupe(articles: list[Article], known_ids: set[str], known_origins: set[tuple]) -> DedupeResult:
-    """Split a batch; adds the fresh articles' ids to `known_ids` for later batches."""
+def dedupe(
+    articles: list[Article], known_ids: set[str], known_origins: set[tuple],
+    near: NearDuplicateIndex | None = None,
+) -> DedupeResult:
+    """Split a batch; adds the fresh articles' ids to `known_ids` (and `near`) for later batches."""
     out = DedupeResult()
     for art in articles:
         if art.article_id in known_ids:
@@ -29,6 +35,10 @@ def dedupe(articles: list[Article], known_ids: set[str], known_origins: set[tupl
                 out.duplicates.append(
                     Duplicate(art.article_id, art.article_id, 1.0, "exact", art.source_uri, art.location)
                 )
+            continue
+        if near is not None and (hit := near.match(art)):
+            original, similarity = hit
+            out.duplicates.append(Duplicate(art.article_id, original, similarity, "near", art.source_uri, art.location))
             continue
         known_ids.add(art.article_id)
         out.fresh.append(art)

@@ -10,17 +10,22 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from tasks.readers import BadFile, format_of, reader_for
+from tasks.readers import DEFAULT_OPTIONS, BadFile, ReadOptions, format_of, reader_for
+from tasks.readers.files import is_url
 from tasks.records import Reject, SourceRecord
 from tasks.step import Step
 
 
 def discover(sources: Iterable[str]) -> tuple[list[str], list[Reject]]:
-    """Expand sources to a sorted list of readable files; the rest become rejects."""
+    """Expand sources to a list of readable files and http(s) feed URLs; the rest become rejects."""
     files: list[str] = []
     rejects: list[Reject] = []
     for src in sources:
-        src = os.path.expanduser(str(src))
+        src = str(src)
+        if is_url(src):  # a feed; the feed reader fetches it
+            files.append(src)
+            continue
+        src = os.path.expanduser(src)
         if any(ch in src for ch in "*?["):
             matches = sorted(glob.glob(src, recursive=True))
             if not matches:
@@ -33,7 +38,7 @@ def discover(sources: Iterable[str]) -> tuple[list[str], list[Reject]]:
             files.append(src)
         else:
             rejects.append(Reject(src, "source", "not_found", "no such file or folder"))
-    unique = list(dict.fromkeys(os.path.abspath(f) for f in files))
+    unique = list(dict.fromkeys(f if is_url(f) else os.path.abspath(f) for f in files))
     return unique, rejects
 
 
@@ -41,7 +46,11 @@ class Ingester(Step):
     """File paths to source records, one reader per format."""
 
     name = "ingest"
-    version = "1"
+    version = "2"
+
+    def __init__(self, options: ReadOptions = DEFAULT_OPTIONS) -> None:
+        super().__init__()
+        self.options = options
 
     def run(self, batch: list[str]) -> list[SourceRecord]:
         records: list[SourceRecord] = []
@@ -51,7 +60,7 @@ class Ingester(Step):
                 self.reject(path, "file", "unsupported_format", Path(path).suffix or "(no extension)")
                 continue
             try:
-                for item in reader(path):
+                for item in reader(path, self.options):
                     if isinstance(item, Reject):
                         item.stage = self.name
                         self.rejects.append(item)
@@ -63,6 +72,8 @@ class Ingester(Step):
                 self.reject(path, "file", exc.reason, exc.detail)
             except (PermissionError, IsADirectoryError) as exc:
                 self.reject(path, "file", "unreadable", str(exc))
+            except Exception as exc:  # a reader bug or a library choking: lose the file, not the run
+                self.reject(path, "file", "reader_error", f"{type(exc).__name__}: {exc}")
             self.stats["files"] += 1
         return records
 

@@ -42,6 +42,7 @@ class SourceRecord:
     authors: list[str] = field(default_factory=list)
     language: str | None = None
     is_dump: bool = False  # may hold several articles; the segmenter splits it
+    site: str | None = None  # publisher or site name (or domain) the source names
 
 
 @dataclass(slots=True)
@@ -147,6 +148,8 @@ class Article:
     entities: list[ArticleEntity] = field(default_factory=list)
     summaries: list[Summary] = field(default_factory=list)
     skipped: dict[str, str] = field(default_factory=dict)  # stage -> why it did not run
+    source_domain: str | None = None  # registered host of the article's URL (or its source)
+    site_name: str | None = None
 
     @property
     def n_words(self) -> int:

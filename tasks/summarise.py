@@ -96,8 +96,8 @@ class ExtractiveSummariser(Step):
     def run(self, batch: list[Article]) -> list[Article]:
         todo = [a for a in batch if a.sentences]
         for a in batch:
-            if not a.sentences:
-                a.skipped.setdefault(self.name, "no_sentences")
+            if not a.sentences:  # an upstream skip (e.g. language) is the reason to record
+                a.skipped.setdefault(self.name, a.skipped.get("tag", "no_sentences"))
         texts = [s.text for a in todo for s in a.sentences]
         vectors = sentence_embedder(self.model).encode(texts) if texts else None
         self.stats["sentences_embedded"] += len(texts)

@@ -41,6 +41,8 @@ def article_tables(articles: list[Article], run_id: str, now: datetime) -> dict[
                 "skipped_stages": list(a.skipped.items()),
                 "run_id": run_id,
                 "ingested_at": now,
+                "source_domain": a.source_domain,
+                "site_name": a.site_name,
             }
         )
         for s in a.sentences:

@@ -38,6 +38,8 @@ ARTICLES = pa.schema(
         ("skipped_stages", pa.map_(pa.string(), pa.string())),
         ("run_id", pa.string()),
         ("ingested_at", TS),
+        ("source_domain", pa.string()),
+        ("site_name", pa.string()),
     ]
 )
 

@@ -5,19 +5,9 @@ import json
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 
-from tasks.readers.files import BadFile, decode, iter_lines
+from tasks.readers.files import BadFile, decode, iter_bounded_lines
+from tasks.readers.options import DEFAULT_OPTIONS, FIELDS, ReadOptions
 from tasks.records import Reject, SourceRecord
-
-# Field names tried in order for each part of an article; the first present wins.
-FIELDS: dict[str, tuple[str, ...]] = {
-    "text": ("text", "body", "content", "article", "full_text", "maintext"),
-    "title": ("title", "headline", "heading"),
-    "url": ("url", "link", "source_url", "uri"),
-    "published": ("published", "published_at", "date", "pubdate", "date_publish", "datetime", "timestamp"),
-    "authors": ("authors", "author", "byline"),
-    "language": ("language", "lang"),
-}
-
 
 def pick(record: Mapping, part: str, fields: Mapping[str, tuple[str, ...]] = FIELDS):
     for name in fields[part]:
@@ -34,10 +24,15 @@ def parse_datetime(value) -> datetime | None:
     try:
         if isinstance(value, int | float):
             dt = datetime.fromtimestamp(float(value) / (1000 if value > 1e11 else 1), tz=timezone.utc)
+        elif isinstance(value, datetime):
+            dt = value
         else:
-            from dateutil import parser
+            try:  # ISO 8601, most exports: 30x faster than dateutil
+                dt = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+            except ValueError:
+                from dateutil import parser
 
-            dt = parser.parse(str(value))
+                dt = parser.parse(str(value))
     except (ValueError, OverflowError, TypeError):
         return None
     if dt.tzinfo is None:
@@ -65,22 +60,33 @@ def record_from_mapping(
         source_format=source_format,
         location=location,
         title=str(title).strip() if title else None,
-        url=pick(obj, "url", fields),
+        url=_text_or_none(pick(obj, "url", fields)),
         published_at=parse_datetime(pick(obj, "published", fields)),
         authors=[str(a) for a in authors],
         language=pick(obj, "language", fields),
+        site=_text_or_none(pick(obj, "source", fields)),
     )
 
 
-def read_jsonl(path: str) -> Iterator[SourceRecord | Reject]:
+def _text_or_none(value) -> str | None:
+    if isinstance(value, Mapping):  # e.g. {"name": ..., "url": ...}
+        value = value.get("url") or value.get("name") or value.get("title")
+    return str(value).strip() or None if value is not None else None
+
+
+def read_jsonl(path: str, options: ReadOptions = DEFAULT_OPTIONS) -> Iterator[SourceRecord | Reject]:
     """One record per non-blank line; a bad line becomes a reject and reading goes on."""
     seen = False
     try:
-        for no, raw in iter_lines(path):
+        for no, raw in iter_bounded_lines(path, options.max_record_bytes):
+            location = f"line {no}"
+            if raw is None:
+                seen = True
+                yield Reject(path, location, "record_too_large", f"line over {options.max_record_bytes} bytes")
+                continue
             if not raw.strip():
                 continue
             seen = True
-            location = f"line {no}"
             try:
                 line, _ = decode(raw)
                 obj = json.loads(line)
@@ -93,7 +99,7 @@ def read_jsonl(path: str) -> Iterator[SourceRecord | Reject]:
             if not isinstance(obj, dict):
                 yield Reject(path, location, "not_an_object", line[:200])
                 continue
-            yield record_from_mapping(obj, path, "jsonl", location)
+            yield record_from_mapping(obj, path, "jsonl", location, options.fields)
     except BadFile as exc:
         yield Reject(path, "file", exc.reason, exc.detail)
         return

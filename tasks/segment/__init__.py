@@ -66,7 +66,7 @@ class Segmenter(Step):
                 lines = rec.text.splitlines()
                 parts = [(parse_article(lines, has_title=bool(rec.title)), 1.0, rec.location)]
             for position, (st, confidence, where) in enumerate(parts):
-                location = rec.location if not rec.is_dump else where
+                location = rec.location if not rec.is_dump else _shift_line(where, rec.location)
                 if len(st.body.split()) < self.min_words:
                     self.reject(rec.source_uri, location, "too_short", st.body or rec.text)
                     continue
@@ -100,7 +100,15 @@ def _article(rec: SourceRecord, st: ArticleStructure, position: int, location: s
         boundary_confidence=confidence,
         boilerplate_removed=st.boilerplate_removed,
         paragraphs=st.paragraphs,
+        site_name=rec.site,
     )
+
+
+def _shift_line(where: str, record_location: str) -> str:
+    """'line n' inside a dump chunk that starts at 'line k' of its file is 'line k+n-1'."""
+    if record_location.startswith("line ") and where.startswith("line "):
+        return f"line {int(record_location[5:]) + int(where[5:]) - 1}"
+    return where
 
 
 def _record_position(rec: SourceRecord) -> int:

@@ -1,0 +1,158 @@
+"""Near-duplicate detection: MinHash signatures of word shingles in an LSH index.
+
+News is republished with small edits (a new headline, a byline, a trimmed last
+paragraph); such copies share most of their word 5-grams. Each body gets a MinHash
+signature (datasketch); LSH finds candidates above the Jaccard threshold, and the
+signatures' agreement estimates the similarity that is recorded.
+
+Signatures of stored articles are persisted next to the warehouse tables, in
+`_newsflow/minhash/part-*.parquet` (article_id, signature as uint32s: 512 bytes per
+article at 128 permutations), so a run loads them instead of re-hashing every stored
+body. Articles stored without one (an older warehouse, or a crash between commit and
+signature write) are hashed from their stored bodies at load, and written back.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import re
+import uuid
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from tasks.records import Article
+
+SHINGLE_WORDS = 5
+COMPACT_AFTER_FILES = 64
+_WORD = re.compile(r"\w+")
+SIGNATURES = pa.schema([("article_id", pa.string()), ("signature", pa.list_(pa.uint32()))])
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> list[bytes]:
+    """Distinct lower-cased word n-grams of `text` (the whole text when it is shorter)."""
+    words = _WORD.findall(text.lower())
+    if len(words) <= size:
+        return [" ".join(words).encode("utf-8")]
+    return list({" ".join(words[i : i + size]).encode("utf-8") for i in range(len(words) - size + 1)})
+
+
+@functools.lru_cache(maxsize=4)
+def _template(num_perm: int):
+    from datasketch import MinHash
+
+    return MinHash(num_perm=num_perm, seed=1)
+
+
+def signature(text: str, num_perm: int = 128) -> np.ndarray:
+    """The MinHash signature (uint32, `num_perm` values) of a text's word shingles."""
+    from datasketch import MinHash
+
+    template = _template(num_perm)
+    m = MinHash(num_perm=num_perm, permutations=template.permutations, scheme=template.scheme)
+    m.update_batch(shingles(text))
+    return m.hashvalues
+
+
+class NearDuplicateIndex:
+    """An LSH index of the signatures known so far: the warehouse's, then this run's."""
+
+    def __init__(self, threshold: float = 0.8, num_perm: int = 128) -> None:
+        from datasketch import MinHashLSH
+
+        self.threshold = threshold
+        self.num_perm = num_perm
+        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self.signatures: dict[str, np.ndarray] = {}
+        self.pending: dict[str, np.ndarray] = {}  # added this run, not yet persisted
+
+    # ---- matching ----------------------------------------------------------------------
+    def _add(self, article_id: str, sig: np.ndarray) -> None:
+        from datasketch import LeanMinHash
+
+        if article_id in self.signatures:
+            return
+        self.signatures[article_id] = sig
+        self.lsh.insert(article_id, LeanMinHash(seed=1, hashvalues=sig, scheme=_template(self.num_perm).scheme))
+
+    def match(self, article: Article) -> tuple[str, float] | None:
+        """(id of the most similar known article, estimated Jaccard) above the threshold,
+        or None; a new article is added to the index either way it is not a match."""
+        from datasketch import LeanMinHash
+
+        sig = signature(article.body, self.num_perm)
+        best, best_sim = None, 0.0
+        for cand in self.lsh.query(LeanMinHash(seed=1, hashvalues=sig, scheme=_template(self.num_perm).scheme)):
+            sim = float(np.mean(self.signatures[cand] == sig))
+            if sim > best_sim:
+                best, best_sim = cand, sim
+        if best is not None and best_sim >= self.threshold:
+            return best, round(best_sim, 4)
+        self._add(article.article_id, sig)
+        self.pending[article.article_id] = sig
+        return None
+
+    # ---- persistence -------------------------------------------------------------------
+    @staticmethod
+    def folder(wh) -> Path:
+        return wh.root / "_newsflow" / "minhash"
+
+    @classmethod
+    def load(cls, wh, threshold: float = 0.8, num_perm: int = 128) -> NearDuplicateIndex:
+        """The index of every stored article: persisted signatures, the missing ones
+        computed from stored bodies (and persisted)."""
+        index = cls(threshold, num_perm)
+        folder = cls.folder(wh)
+        for path in sorted(folder.glob("part-*.parquet")):
+            table = pq.read_table(path)
+            for aid, sig in zip(table.column("article_id").to_pylist(), table.column("signature").to_numpy()):
+                if len(sig) == num_perm:  # written with another permutation count: recomputed below
+                    index._add(aid, np.asarray(sig, dtype=np.uint32))
+        stored = wh.stored_article_ids()
+        missing = stored - index.signatures.keys()
+        if missing:
+            for path in wh.files("articles"):
+                for batch in pq.ParquetFile(path).iter_batches(columns=["article_id", "body"], batch_size=512):
+                    for aid, body in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()):
+                        if aid in missing and aid not in index.signatures:
+                            sig = signature(body or "", num_perm)
+                            index._add(aid, sig)
+                            index.pending[aid] = sig
+            index.persist(wh, stored)
+        if len(list(folder.glob("part-*.parquet"))) > COMPACT_AFTER_FILES:
+            index.compact(wh)
+        return index
+
+    def compact(self, wh) -> None:
+        """Rewrite the signature files as one (each run adds a few small ones)."""
+        with wh.lock():
+            old = sorted(self.folder(wh).glob("part-*.parquet"))
+            self.pending, pending = dict(self.signatures), self.pending
+            self.persist(wh, set(self.signatures))
+            self.pending = pending
+            for path in old:
+                path.unlink(missing_ok=True)
+
+    def persist(self, wh, stored_ids: set[str] | None = None) -> int:
+        """Write the pending signatures of articles now stored; returns how many.
+
+        Articles not (yet) stored stay pending, so a signature never outlives its article.
+        """
+        stored_ids = wh.stored_article_ids() if stored_ids is None else stored_ids
+        ready = [aid for aid in self.pending if aid in stored_ids]
+        if not ready:
+            return 0
+        table = pa.Table.from_pylist(
+            [{"article_id": aid, "signature": self.pending[aid].tolist()} for aid in ready], SIGNATURES
+        )
+        folder = self.folder(wh)
+        folder.mkdir(parents=True, exist_ok=True)
+        name = uuid.uuid4().hex[:16]
+        tmp = folder / f".part-{name}.tmp"
+        pq.write_table(table, tmp, compression="zstd")
+        os.replace(tmp, folder / f"part-{name}.parquet")
+        for aid in ready:
+            del self.pending[aid]
+        return len(ready)
