@@ -68,6 +68,13 @@ def format_of(path: str) -> str | None:
     return None
 
 
+# Containers and media that are never news text, even when short enough to lack NUL bytes.
+_BINARY_MAGIC = (
+    b"PK\x03\x04", b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"7z\xbc\xaf", b"Rar!",
+    b"RIFF", b"OggS", b"fLaC", b"ID3", b"\x7fELF", b"MZ", b"\xd0\xcf\x11\xe0", b"SQLite format",
+)
+
+
 def sniff_format(head: bytes) -> str | None:
     """The format the first bytes of a (decompressed) file show, or None.
 
@@ -77,7 +84,7 @@ def sniff_format(head: bytes) -> str | None:
         return "parquet"
     if head.startswith(b"WARC/"):
         return "warc"
-    if not head.strip() or b"\x00" in head:
+    if not head.strip() or b"\x00" in head or head.startswith(_BINARY_MAGIC):
         return None
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:2048].lower()
     if start.startswith(b"<?xml") or start.startswith(b"<rss") or start.startswith(b"<feed"):
