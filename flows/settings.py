@@ -26,6 +26,9 @@ class Settings(BaseSettings):
     min_article_words: int = Field(5, ge=1, description="Shorter articles are rejected as too_short")
     retries: int = Field(2, ge=0, description="Retries of a failed task (transient errors only)")
     task_timeout_seconds: float | None = Field(None, description="Timeout of one stage task (None: no timeout)")
+    dask_address: str | None = Field(None, description="Dask scheduler (tcp://host:8786): run shard tasks on it")
+    dask_workers: int | None = Field(None, ge=1, description="Run shard tasks on a local Dask cluster of this many processes")
+    dask_threads_per_worker: int = Field(1, ge=1, description="Threads per local Dask worker process")
 
 
 def load_settings(**overrides) -> Settings:
