@@ -62,6 +62,23 @@ def run(
         raise typer.Exit(1)
 
 
+@app.command()
+def inbox(
+    folder: Annotated[Path, typer.Argument(help="Drop folder to take new or changed files from")],
+    warehouse: WarehouseOpt = None,
+    settle_seconds: Annotated[float, typer.Option(help="Leave files modified more recently than this")] = 60.0,
+) -> None:
+    """Enrich only the files in FOLDER that are new or changed since the last successful inbox run."""
+    if not folder.expanduser().is_dir():
+        _fail(f"inbox folder not found: {folder}")
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.inbox import inbox as inbox_flow
+
+    report = inbox_flow(folder=str(folder), warehouse=_warehouse(warehouse), settle_seconds=settle_seconds)
+    console.print(f"{report['new_files']} new or changed files ({report['settling_files']} still settling): "
+                  f"{report['articles']} articles added")
+
+
 def _open(warehouse: str | None):
     from warehouse.catalog import connect
 

@@ -18,6 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 import flows
+from flows.runners import task_runner
 from flows.settings import Settings, load_settings
 from tasks.dedupe import dedupe
 from tasks.entities import EntityResolver
@@ -33,6 +34,7 @@ from tasks.tag import Tagger
 from warehouse.catalog import refresh_catalog
 from warehouse.rows import article_tables, duplicate_table, reject_table
 from warehouse.schemas import RUNS
+from warehouse.storage import open_warehouse
 from warehouse.writer import Warehouse
 
 FILE_GROUP_BYTES = 16 * 2**20  # read about this much input before enriching it
@@ -70,7 +72,8 @@ def _steps(s: Settings) -> dict[str, object]:
     }
 
 
-@flow(name="enrich", log_prints=False)
+# The runner is chosen when the flow is loaded: NEWSFLOW_DASK_ADDRESS / _WORKERS pick Dask.
+@flow(name="enrich", log_prints=False, task_runner=task_runner())
 def enrich(
     sources: list[str],
     warehouse: str | None = None,
@@ -91,7 +94,7 @@ def enrich(
     )
     started = datetime.now(timezone.utc)
     run_id = started.strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
-    wh = Warehouse(settings.warehouse)
+    wh = open_warehouse(settings.warehouse)
     wh.create()
     if removed := {k: v for k, v in wh.recover().items() if v}:
         log.warning("recovered from an interrupted run: removed %s", removed)

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
         0.8, ge=0.5, le=1.0, description="Estimated Jaccard of word shingles from which an article is a near duplicate"
     )
     minhash_permutations: int = Field(128, ge=16, description="MinHash signature length")
+    dask_address: str | None = Field(None, description="Dask scheduler (tcp://host:8786): run shard tasks on it")
+    dask_workers: int | None = Field(None, ge=1, description="Run shard tasks on a local Dask cluster of this many processes")
+    dask_threads_per_worker: int = Field(1, ge=1, description="Threads per local Dask worker process")
 
 
 def load_settings(**overrides) -> Settings:

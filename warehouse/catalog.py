@@ -45,7 +45,7 @@ def table_view_sql(wh: Warehouse, table: str) -> str:
     """A view over the table's files, or an empty typed view while it has none."""
     schema = TABLES[table]
     if wh.files(table):
-        glob = (wh.table_dir(table) / "ingest_date=*" / "*.parquet").as_posix().replace("'", "''")
+        glob = wh.parquet_glob(table).replace("'", "''")
         return (
             f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet('{glob}', "
             "hive_partitioning = true, union_by_name = true, hive_types = {'ingest_date': DATE})"
@@ -59,31 +59,55 @@ def curated_views() -> list[tuple[str, str]]:
     return [(p.stem, p.read_text()) for p in sorted(SQL_DIR.glob("*.sql"))]
 
 
-def refresh_catalog(wh: Warehouse) -> Path:
+def create_views(con: duckdb.DuckDBPyConnection, wh: Warehouse) -> None:
+    """Create every table view and curated view of `wh` on the connection `con`."""
+    for table in TABLES:
+        con.execute(table_view_sql(wh, table))
+    for name, sql in curated_views():
+        try:
+            con.execute(sql)
+        except duckdb.Error as exc:
+            raise RuntimeError(f"curated view {name}.sql failed: {exc}") from exc
+
+
+def _build_catalog(wh: Warehouse, path: Path) -> None:
+    con = duckdb.connect(str(path))
+    try:
+        if wh.filesystem is not None:  # views over s3:// bind through fsspec, not httpfs
+            con.register_filesystem(wh.filesystem)
+        create_views(con, wh)
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def refresh_catalog(wh: Warehouse) -> Path | str:
     """Rebuild ROOT/catalog.duckdb from the files present now; returns its path."""
+    if getattr(wh, "remote", False):
+        from warehouse.storage import refresh_remote_catalog
+
+        with wh.lock():
+            return refresh_remote_catalog(wh, lambda path: _build_catalog(wh, path))
     final = wh.root / CATALOG_FILE
     with wh.lock():
         tmp = wh.root / "_newsflow" / f"catalog.{os.getpid()}.tmp.duckdb"
         tmp.unlink(missing_ok=True)
-        con = duckdb.connect(str(tmp))
-        try:
-            for table in TABLES:
-                con.execute(table_view_sql(wh, table))
-            for name, sql in curated_views():
-                try:
-                    con.execute(sql)
-                except duckdb.Error as exc:
-                    raise RuntimeError(f"curated view {name}.sql failed: {exc}") from exc
-            con.execute("CHECKPOINT")
-        finally:
-            con.close()
+        _build_catalog(wh, tmp)
         os.replace(tmp, final)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
     return final
 
 
 def connect(root: str | os.PathLike, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    """A connection to the warehouse catalog; read-only unless asked otherwise."""
+    """A connection to the warehouse catalog; read-only unless asked otherwise.
+
+    For an object-storage warehouse (s3://...) the views are built in memory over the
+    remote files (see warehouse/storage.py).
+    """
+    from warehouse.storage import connect_remote, is_remote
+
+    if is_remote(root):
+        return connect_remote(str(root))
     path = Path(root).expanduser() / CATALOG_FILE
     if not path.exists():
         raise FileNotFoundError(f"no warehouse catalog at {path}: run `newsflow run` first")

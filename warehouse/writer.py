@@ -35,6 +35,8 @@ KEYS: dict[str, tuple[str, ...]] = {
 class Warehouse:
     """A warehouse folder: Parquet tables, a lock, and the key index of stored rows."""
 
+    filesystem = None  # a pyarrow/fsspec filesystem for remote warehouses (warehouse/storage.py)
+
     def __init__(self, root: str | os.PathLike) -> None:
         self.root = Path(root).expanduser().resolve()
         self._keys: dict[str, set[tuple]] = {}
@@ -43,6 +45,10 @@ class Warehouse:
     # ---- layout -------------------------------------------------------------------
     def table_dir(self, table: str) -> Path:
         return self.root / table
+
+    def parquet_glob(self, table: str) -> str:
+        """The table's files as a glob, for DuckDB's read_parquet."""
+        return (self.table_dir(table) / "ingest_date=*" / "*.parquet").as_posix()
 
     def files(self, table: str) -> list[Path]:
         return sorted(self.table_dir(table).glob("ingest_date=*/*.parquet"))
@@ -73,7 +79,7 @@ class Warehouse:
             name = str(path)
             if name in seen:
                 continue
-            part = pq.read_table(path, columns=list(cols))
+            part = pq.read_table(path, columns=list(cols), filesystem=self.filesystem)
             keys.update(zip(*(part.column(c).to_pylist() for c in cols)))
             seen.add(name)
         return keys

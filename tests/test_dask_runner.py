@@ -1,0 +1,56 @@
+"""Scale-out: the enrich flow on a local Dask cluster of 2 worker processes writes the
+same tables, row for row, as on the default thread runner."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import query
+from services import devdata_slice
+
+# Every table's content, minus what differs by run (run ids, timestamps).
+TABLE_SQL = {
+    "articles": "SELECT article_id, title, body, n_sentences, n_words FROM articles",
+    "sentences": "SELECT article_id, sentence_idx, start_char, end_char FROM sentences",
+    "entities": "SELECT article_id, field, start_char, end_char, label, canonical FROM entities",
+    "article_entities": "SELECT article_id, canonical, label, mentions, round(salience, 5) FROM article_entities",
+    "summaries": "SELECT article_id, summary, sentence_idxs FROM summaries",
+}
+
+
+def _tables(wh) -> dict[str, list]:
+    return {t: sorted(query(wh, sql), key=repr) for t, sql in TABLE_SQL.items()}
+
+
+@pytest.mark.slow
+def test_dask_cluster_gives_the_same_tables_as_threads(prefect_harness, tmp_path):
+    from prefect.task_runners import ThreadPoolTaskRunner
+
+    from flows.enrich import enrich
+    from flows.runners import dask_runner
+
+    src = devdata_slice(tmp_path / "in", 8, start=40)
+    reports = {}
+    for name, runner in (("threads", ThreadPoolTaskRunner()), ("dask", dask_runner(workers=2))):
+        flow = enrich.with_options(task_runner=runner)
+        reports[name] = flow(sources=[str(src)], warehouse=str(tmp_path / name), shard_size=3)
+        assert reports[name]["status"] == "completed"
+        assert reports[name]["articles"] == 8
+    assert reports["dask"]["rows_written"] == reports["threads"]["rows_written"]
+    threads, dask = _tables(tmp_path / "threads"), _tables(tmp_path / "dask")
+    for table in TABLE_SQL:
+        assert threads[table], table
+        assert dask[table] == threads[table], table
+
+
+def test_runner_follows_settings():
+    from prefect.task_runners import ThreadPoolTaskRunner
+    from prefect_dask import DaskTaskRunner
+
+    from flows.runners import task_runner
+    from flows.settings import Settings
+
+    assert isinstance(task_runner(Settings()), ThreadPoolTaskRunner)
+    local = task_runner(Settings(dask_workers=3))
+    assert isinstance(local, DaskTaskRunner) and local.cluster_kwargs["n_workers"] == 3
+    remote = task_runner(Settings(dask_address="tcp://127.0.0.1:8786"))
+    assert isinstance(remote, DaskTaskRunner) and remote.address == "tcp://127.0.0.1:8786"
