@@ -97,7 +97,7 @@ def to_csv(result: pa.Table) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(result.column_names)
-    for row in result.to_pylist():
+    for row in result.to_pylist(maps_as_pydicts="lossy"):
         w.writerow([_cell(v) for v in row.values()])
     return buf.getvalue()
 
@@ -107,7 +107,7 @@ def to_json(result: pa.Table) -> str:
     def default(v):
         return v.isoformat() if hasattr(v, "isoformat") else str(v)
 
-    return json.dumps(result.to_pylist(), default=default, ensure_ascii=False, indent=1)
+    return json.dumps(result.to_pylist(maps_as_pydicts="lossy"), default=default, ensure_ascii=False, indent=1)
 
 
 def write_result(result: pa.Table, fmt: str, output: str | os.PathLike, warehouse: str | os.PathLike) -> Path:
