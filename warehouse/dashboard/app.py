@@ -16,8 +16,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from warehouse.catalog import CATALOG_FILE, connect
+from warehouse.catalog import CATALOG_FILE
 from warehouse.dashboard import queries as q
+from warehouse.query import reader
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|$<>~"})
 
@@ -42,7 +43,7 @@ def catalog_version(root: Path) -> int:
 
 @st.cache_resource(max_entries=1)
 def _connection(root: str, version: int):
-    return connect(root, read_only=True)
+    return reader(root)
 
 
 @st.cache_data(max_entries=512, show_spinner=False)
