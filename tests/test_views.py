@@ -103,3 +103,14 @@ def test_views_work_on_an_empty_warehouse(tmp_path):
     refresh_catalog(Warehouse(tmp_path))
     for v in named_views():
         assert query(tmp_path, f"SELECT count(*) FROM {v.name}") == [(0,)], v.name
+
+
+def test_entity_daily_and_cooccurrence_on_known_articles(wh):
+    # owned by the entities work; checked here by column name so that refinements stay free
+    rows = query(wh, "SELECT day, articles, mentions FROM entity_daily WHERE entity = 'Jane Doe' ORDER BY day")
+    assert rows == [(date(2026, 3, 2), 1, 1), (date(2026, 3, 9), 1, 3), (date(2026, 3, 12), 1, 1),
+                    (date(2026, 3, 14), 1, 2)]
+    pairs = dict(((a, b), n) for a, b, n in query(wh, "SELECT entity_a, entity_b, articles FROM entity_cooccurrence"))
+    assert pairs[("Jane Doe", "Paris")] == 2  # a3, a5
+    assert pairs[("Acme Corp", "Jane Doe")] == 2  # a1, a5
+    assert pairs[("Berlin", "Jane Doe")] == 2  # a4, a5
