@@ -47,7 +47,9 @@ def test_drill_down_and_search(con):
     arts = q.entity_articles(con, ALL, "Jane Doe", "PERSON")
     assert arts.title.tolist() == ["Title a3", "Title a5", "Title a4", "Title a1"]  # most mentions first
     assert arts.summary.iloc[0] == "Jane Doe spoke in Paris."
-    found, total = q.search_articles(con, ALL, "BERLIN")
+    found, total = q.search_articles(con, ALL, "BERLIN")  # only a5's summary says Berlin
+    assert total == 1 and found.title.tolist() == ["Title a5"]
+    found, total = q.search_articles(con, ALL, "BERLIN", bodies=True)  # a4 and a6 name it in the body
     assert total == 3 and found.title.tolist() == ["Title a6", "Title a5", "Title a4"]
     found, total = q.search_articles(con, ALL, "markets")  # the kicker
     assert found.title.tolist() == ["Title a1"] and found.deck.iloc[0] == "Shares fell for a third day"

@@ -133,9 +133,10 @@ def main() -> None:
 
     st.subheader("Articles")
     c1, c2 = st.columns([3, 1])
-    text = c1.text_input("Search title, kicker, deck and body", key="search")
+    text = c1.text_input("Search titles, kickers, decks and summaries", key="search")
     truncated_only = c2.checkbox("Truncated only", key="truncated_only")
-    found, total = run("search_articles", f, text, truncated_only)
+    bodies = c2.checkbox("Search bodies too (slower)", key="search_bodies")
+    found, total = run("search_articles", f, text, truncated_only, bodies)
     st.caption(f"{total:,} matching article{'' if total == 1 else 's'}"
                + (f", newest {len(found)} shown" if total > len(found) else ""))
     show_articles(found)

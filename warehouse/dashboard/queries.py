@@ -51,15 +51,17 @@ def totals(con: duckdb.DuckDBPyConnection, f: Filters) -> dict:
     """Headline numbers: articles, sources, truncated, summarised, busiest day."""
     where, params = _articles_where(f)
     row = con.execute(
-        f"""SELECT count(*), count(DISTINCT a.source_uri), count(*) FILTER (WHERE a.is_truncated),
-                   count(*) FILTER (WHERE a.article_id IN (SELECT article_id FROM summaries))
-            FROM articles a WHERE {where}""",
+        f"""WITH picked AS (SELECT a.article_id, {DAY} AS day, a.source_uri, a.is_truncated
+                            FROM articles a WHERE {where})
+            SELECT count(*), count(DISTINCT source_uri), count(*) FILTER (WHERE is_truncated),
+                   count(*) FILTER (WHERE article_id IN (SELECT article_id FROM summaries)),
+                   (SELECT day FROM picked GROUP BY day ORDER BY count(*) DESC, day LIMIT 1),
+                   (SELECT count(*) FROM picked GROUP BY day ORDER BY count(*) DESC, day LIMIT 1)
+            FROM picked""",
         params,
     ).fetchone()
-    daily = articles_per_day(con, f).groupby("day")["articles"].sum()
-    busiest = (daily.idxmax().date(), int(daily.max())) if len(daily) else (None, 0)  # ties: earliest
     return {"articles": row[0], "sources": row[1], "truncated": row[2], "summarised": row[3],
-            "busiest_day": busiest[0], "busiest_day_articles": busiest[1]}
+            "busiest_day": row[4], "busiest_day_articles": row[5] or 0}  # busiest: ties go to the earliest
 
 
 def articles_per_day(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -116,47 +118,60 @@ def rising_entities(con: duckdb.DuckDBPyConnection, f: Filters, days: int = 7,
     )
 
 
-_ARTICLE_COLUMNS = f"""{DAY} AS day, a.source_uri AS source, a.title, a.kicker, a.deck, a.is_truncated,
-    a.truncation_reason, a.n_words, a.url,
-    (SELECT first(s.summary ORDER BY s.method = 'extractive' DESC, s.method) FROM summaries s
-     WHERE s.article_id = a.article_id) AS summary"""
+def _article_page(con: duckdb.DuckDBPyConnection, page_sql: str, params: list, order: str) -> pd.DataFrame:
+    """Fetch display columns for a page of articles picked by `page_sql`, in `order` (over its columns).
+
+    `page_sql` selects (article_id, day, source_uri, position, ...) for at most one page;
+    titles, decks and summaries are then read for those articles only, never for every match.
+    """
+    return _df(
+        con,
+        f"""WITH page AS ({page_sql}),
+            picked_summaries AS (
+                SELECT article_id, first(summary ORDER BY method = 'extractive' DESC, method) AS summary
+                FROM summaries WHERE article_id IN (SELECT article_id FROM page) GROUP BY article_id)
+            SELECT p.day, p.source_uri AS source, a.title, a.kicker, a.deck, a.is_truncated, a.truncation_reason,
+                   a.n_words, a.url, s.summary, p.* EXCLUDE (article_id, day, source_uri, position)
+            FROM page p JOIN articles a USING (article_id) LEFT JOIN picked_summaries s USING (article_id)
+            ORDER BY {order}""",
+        params,
+    )
 
 
 def entity_articles(con: duckdb.DuckDBPyConnection, f: Filters, entity: str, label: str,
                     limit: int = 50) -> pd.DataFrame:
     """The filtered articles that mention one entity, most mentions first, with summaries."""
     where, params = _articles_where(f)
-    return _df(
-        con,
-        f"""SELECT {_ARTICLE_COLUMNS}, e.mentions
-            FROM articles a JOIN article_entities e ON e.article_id = a.article_id
-            WHERE e.canonical = ? AND e.label = ? AND {where}
-            ORDER BY e.mentions DESC, day DESC, a.article_id LIMIT ?""",
-        [entity, label, *params, limit],
-    )
+    order = "mentions DESC, day DESC, article_id"
+    page = f"""SELECT a.article_id, {DAY} AS day, a.source_uri, a.position, e.mentions
+               FROM article_entities e JOIN articles a ON a.article_id = e.article_id
+               WHERE e.canonical = ? AND e.label = ? AND {where}
+               ORDER BY {order} LIMIT ?"""
+    return _article_page(con, page, [entity, label, *params, limit], "p." + order.replace(", ", ", p."))
 
 
 def search_articles(con: duckdb.DuckDBPyConnection, f: Filters, text: str = "", truncated_only: bool = False,
-                    limit: int = 50) -> tuple[pd.DataFrame, int]:
-    """Filtered articles whose title, kicker, deck or body contains `text` (any case).
+                    bodies: bool = False, limit: int = 50) -> tuple[pd.DataFrame, int]:
+    """Filtered articles whose title, kicker, deck or summary (and body, if `bodies`) contains `text`.
 
+    Any case; `%` and `_` match themselves. Searching bodies reads every body in the range.
     RETURNS (tuple[pd.DataFrame, int]): the newest `limit` matches and how many match in all.
     """
     where, params = _articles_where(f)
     if text.strip():
-        where += (" AND (a.title ILIKE ? OR a.kicker ILIKE ? OR a.deck ILIKE ? OR a.body ILIKE ?)")
         pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-        params += [pattern] * 4
+        fields = ["a.title", "a.kicker", "a.deck"] + (["a.body"] if bodies else [])
+        where += (" AND (" + " OR ".join(f"{c} ILIKE ? ESCAPE '\\'" for c in fields)
+                  + " OR a.article_id IN (SELECT article_id FROM summaries WHERE summary ILIKE ? ESCAPE '\\'))")
+        params += [pattern] * (len(fields) + 1)
     if truncated_only:
         where += " AND a.is_truncated"
-    total = con.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[0]
-    rows = _df(
-        con,
-        f"""SELECT {_ARTICLE_COLUMNS} FROM articles a WHERE {where}
-            ORDER BY day DESC, a.source_uri, a.position LIMIT ?""",
-        [*params, limit],
-    )
-    return rows, total
+    # one scan: the match count rides along as a window over the matches
+    page = f"""SELECT a.article_id, {DAY} AS day, a.source_uri, a.position, count(*) OVER () AS matches
+               FROM articles a WHERE {where} ORDER BY day DESC, a.source_uri, a.position LIMIT ?"""
+    found = _article_page(con, page, [*params, limit], "p.day DESC, p.source_uri, p.position")
+    total = int(found.pop("matches").iloc[0]) if len(found) else 0
+    return found, total
 
 
 def runs(con: duckdb.DuckDBPyConnection, limit: int = 20) -> pd.DataFrame:

@@ -1,12 +1,13 @@
 -- entity_rising: entities gaining attention: articles mentioning each entity in the latest
--- 7 days of data (ending on the newest day in entity_daily) against the 7 days before.
+-- 7 days of data (ending on the newest article day) against the 7 days before.
 -- Only entities in more articles now than before; `rank` 1 gained the most articles, ties
 -- broken by growth = (articles_now + 1) / (articles_before + 1). For another window, filter
 -- entity_daily yourself (see warehouse/README.md).
 CREATE OR REPLACE VIEW entity_rising AS
 WITH bounds AS (
+    -- the newest day with articles; from articles_daily, which is far cheaper than entity_daily
     SELECT max(day) AS period_end, max(day) - 6 AS period_start, max(day) - 13 AS previous_start
-    FROM entity_daily
+    FROM articles_daily
 ),
 counts AS (
     SELECT
