@@ -20,6 +20,7 @@ from warehouse.catalog import CATALOG_FILE
 from warehouse.dashboard import queries as q
 from warehouse.query import reader
 
+PAGE = 25  # article cards per list: enough to read, few enough to render fast
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|$<>~"})
 
 
@@ -129,14 +130,14 @@ def main() -> None:
     entity = st.selectbox("Entity", choices, format_func=lambda e: f"{e[0]} ({e[1]})", index=None,
                           placeholder="Pick an entity from the tables above", key="entity")
     if entity:
-        show_articles(run("entity_articles", f, entity[0], entity[1]), mentions=True)
+        show_articles(run("entity_articles", f, entity[0], entity[1], PAGE), mentions=True)
 
     st.subheader("Articles")
     c1, c2 = st.columns([3, 1])
     text = c1.text_input("Search titles, kickers, decks and summaries", key="search")
     truncated_only = c2.checkbox("Truncated only", key="truncated_only")
     bodies = c2.checkbox("Search bodies too (slower)", key="search_bodies")
-    found, total = run("search_articles", f, text, truncated_only, bodies)
+    found, total = run("search_articles", f, text, truncated_only, bodies, PAGE)
     st.caption(f"{total:,} matching article{'' if total == 1 else 's'}"
                + (f", newest {len(found)} shown" if total > len(found) else ""))
     show_articles(found)
