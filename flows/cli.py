@@ -88,44 +88,89 @@ def _open(warehouse: str | None):
         _fail(str(exc))
 
 
-def _print_result(cur, fmt: str) -> None:
-    cols = [d[0] for d in cur.description]
-    rows = cur.fetchall()
-    if fmt == "json":
-        console.print_json(json.dumps([dict(zip(cols, r)) for r in rows], default=str))
-    elif fmt == "csv":
-        import csv
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="DuckDB SQL over the warehouse tables and views (read-only)")],
+    warehouse: WarehouseOpt = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="table, csv, json or parquet")] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write the result to FILE")] = None,
+    max_rows: Annotated[int, typer.Option(help="Rows shown by --format table")] = 200,
+) -> None:
+    """Run a read-only SQL query against the warehouse and print or save the result."""
+    from warehouse.query import FORMATS, QueryError, run_query, to_csv, to_json, write_result
 
-        w = csv.writer(sys.stdout)
-        w.writerow(cols)
-        w.writerows(rows)
-    else:
-        table = Table(show_lines=False)
-        for c in cols:
-            table.add_column(c, overflow="fold")
-        for r in rows:
-            table.add_row(*("" if v is None else str(v) for v in r))
-        console.print(table)
+    if format not in FORMATS:
+        _fail(f"unknown format {format!r}: use {', '.join(FORMATS)}")
+    if format == "parquet" and output is None:
+        _fail("--format parquet needs --output FILE")
+    root = _warehouse(warehouse)
+    _open(root).close()  # a clear message when there is no catalog yet
+    try:
+        result = run_query(root, query)
+        if output is not None:
+            path = write_result(result, "csv" if format == "table" else format, output, root)
+            err.print(f"wrote {result.num_rows} rows to {path}")
+        elif format == "csv":
+            sys.stdout.write(to_csv(result))
+        elif format == "json":
+            sys.stdout.write(to_json(result) + "\n")
+        else:
+            _print_table(result, max_rows)
+    except QueryError as exc:
+        _fail(f"query failed: {exc}", 1)
+
+
+def _print_table(result, max_rows: int) -> None:
+    table = Table(show_lines=False)
+    for c in result.column_names:
+        table.add_column(c, overflow="fold")
+    for r in result.slice(0, max_rows).to_pylist():
+        table.add_row(*("" if v is None else str(v) for v in r.values()))
+    console.print(table)
+    if result.num_rows > max_rows:
+        err.print(f"{result.num_rows - max_rows} more rows not shown: use --max-rows, or --format csv/json/parquet")
 
 
 @app.command()
-def sql(
-    query: Annotated[str, typer.Argument(help="A DuckDB SQL query over the warehouse views")],
-    warehouse: WarehouseOpt = None,
-    format: Annotated[str, typer.Option("--format", "-f", help="table, csv or json")] = "table",
-) -> None:
-    """Run a read-only SQL query against the warehouse catalog and print the result."""
-    import duckdb
+def views(warehouse: WarehouseOpt = None) -> None:
+    """List the named views: what each answers and, when the warehouse has a catalog, its columns."""
+    from warehouse.catalog import CATALOG_FILE
+    from warehouse.query import named_views
 
-    if format not in ("table", "csv", "json"):
-        _fail(f"unknown format {format!r}: use table, csv or json")
-    con = _open(warehouse)
-    try:
-        _print_result(con.execute(query), format)
-    except duckdb.Error as exc:
-        _fail(f"query failed: {exc}", 1)
-    finally:
-        con.close()
+    root = Path(_warehouse(warehouse))
+    columns: dict[str, list[str]] = {}
+    if (root / CATALOG_FILE).exists():
+        con = _open(str(root))
+        try:
+            for name, col in con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns ORDER BY ordinal_position"
+            ).fetchall():
+                columns.setdefault(name, []).append(col)
+        finally:
+            con.close()
+    table = Table(title="Named views (tables: articles, sentences, entities, article_entities, summaries, "
+                  "rejects, duplicates, runs)", show_lines=True)
+    table.add_column("view", style="bold")
+    table.add_column("what it answers", overflow="fold")
+    if columns:
+        table.add_column("columns", overflow="fold")
+    for v in named_views():
+        table.add_row(v.name, v.description, *([", ".join(columns.get(v.name, ["(missing: rebuild the catalog)"]))]
+                                               if columns else []))
+    console.print(table)
+
+
+@app.command()
+def dashboard(
+    warehouse: WarehouseOpt = None,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1")] = 8501,
+) -> None:
+    """Start the dashboard (Streamlit) on http://127.0.0.1:PORT over the warehouse, read-only."""
+    from warehouse.dashboard import serve
+
+    root = _warehouse(warehouse)
+    _open(root).close()
+    raise typer.Exit(serve(root, port))
 
 
 @app.command()
