@@ -29,17 +29,23 @@ def _articles(records) -> list[Article]:
 
 @pytest.fixture(scope="module")
 def devdata_sample() -> list[dict]:
-    """40 dated articles with paragraphs and 20 one-line ones, drawn with a fixed seed."""
+    """24 dated articles with paragraphs and 12 one-line ones, drawn with a fixed seed."""
     rng = random.Random(7)
     dated = [json.loads(line) for line in DEVDATA.open(encoding="utf-8")]
     flat = [json.loads(line) for line in DEVDATA.with_name("news_dev_supplement_flat.jsonl").open(encoding="utf-8")]
-    return rng.sample(dated, 40) + rng.sample(flat, 20)
+    return rng.sample(dated, 24) + rng.sample(flat, 12)
 
 
 @pytest.fixture(scope="module")
 def full_nlp():
     """The model as spaCy loads it by default: every component it enables."""
     return spacy.load(DEFAULT_SPACY_MODEL)
+
+
+@pytest.fixture(scope="module")
+def ner_nlp(full_nlp):
+    """The model's NER with nothing before it: no component presets sentence starts."""
+    return spacy.load(DEFAULT_SPACY_MODEL, exclude=[c for c in full_nlp.component_names if c != "ner"])
 
 
 def _ents(doc) -> list[tuple]:
@@ -51,15 +57,41 @@ def _model_mentions(art: Article, field: str) -> list[tuple]:
                   if m.field == field and m.source == "model")
 
 
+@pytest.fixture(scope="module")
+def bare_ents(devdata_sample, ner_nlp) -> list[tuple[list, list]]:
+    """(body, title) entities of each sample article from bare spaCy, one text at a time."""
+    return [(sorted(_ents(ner_nlp(r["text"]))), sorted(_ents(ner_nlp(r["title"])))) for r in devdata_sample]
+
+
 @pytest.mark.parametrize("batch_size", [1, 7, 64])
-def test_pipeline_mentions_equal_bare_spacy_on_devdata(devdata_sample, full_nlp, batch_size):
+def test_pipeline_mentions_equal_bare_spacy_ner_on_devdata(devdata_sample, bare_ents, batch_size):
     articles = _articles(devdata_sample)
     Tagger(batch_size=batch_size)(articles)
-    assert sum(len(a.mentions) for a in articles) > 1000
-    for art in articles:
+    assert sum(len(a.mentions) for a in articles) > 500
+    for art, (body, title) in zip(articles, bare_ents, strict=True):
         assert not art.skipped
-        assert _model_mentions(art, "body") == sorted(_ents(full_nlp(art.body))), art.location
-        assert _model_mentions(art, "title") == sorted(_ents(full_nlp(art.title))), art.location
+        assert _model_mentions(art, "body") == body, art.location
+        assert _model_mentions(art, "title") == title, art.location
+
+
+def test_pipeline_mentions_equal_the_full_pipeline_but_where_its_parser_cuts_them(devdata_sample, full_nlp):
+    """spaCy's NER never crosses a preset sentence start, and the full pipeline runs its
+    parser first: its entities differ from NER alone exactly where a parser sentence
+    start falls inside an entity. Anything else would be a loss of ours."""
+    articles = _articles(devdata_sample)
+    Tagger()(articles)
+    checked = 0
+    for art in articles:
+        doc = full_nlp(art.body)
+        ours, theirs = set(_model_mentions(art, "body")), set(_ents(doc))
+        checked += len(theirs)
+        cuts = [s.start_char for s in doc.sents]
+        for a, b, text, _ in ours - theirs:
+            assert any(a < c < b for c in cuts), (art.location, text)
+        for a, b, text, _ in theirs - ours:
+            assert any(a <= c < b or a < c <= b for c in cuts + [len(art.body)]) and any(
+                x[0] <= a and b <= x[1] for x in ours - theirs), (art.location, text)
+    assert checked > 500
 
 
 def test_sentences_never_cut_an_entity_in_two(devdata_sample):
@@ -107,17 +139,18 @@ def _train(nlp, examples_data, steps=40):
 
     examples = [Example.from_dict(nlp.make_doc(text), ann) for text, ann in examples_data]
     nlp.initialize(lambda: examples)
-    for _ in range(steps):
-        nlp.update(examples, sgd=None)
+    for _ in range(steps):  # the parser stays as initialised: only its presence matters here
+        nlp.update(examples, exclude=["parser"])
     return nlp
 
 
 _TRAIN = [
-    ("Anna Smith visited Paris . Bob Jones met Carl .",
-     {"entities": ["B-PERSON", "L-PERSON", "O", "U-GPE", "O", "B-PERSON", "L-PERSON", "O", "U-PERSON", "O"],
-      "heads": [1, 2, 2, 2, 2, 6, 7, 7, 7, 7], "deps": ["compound", "nsubj", "ROOT", "dobj", "punct",
-                                                    "compound", "nsubj", "ROOT", "dobj", "punct"],
-      "tags": ["NNP", "NNP", "VBD", "NNP", ".", "NNP", "NNP", "VBD", "NNP", "."]}),
+    ("Anna Smith visited Paris .",
+     {"entities": ["B-PERSON", "L-PERSON", "O", "U-GPE", "O"], "heads": [1, 2, 2, 2, 2],
+      "deps": ["compound", "nsubj", "ROOT", "dobj", "punct"], "tags": ["NNP", "NNP", "VBD", "NNP", "."]}),
+    ("Bob Jones met Carl .",
+     {"entities": ["B-PERSON", "L-PERSON", "O", "U-PERSON", "O"], "heads": [1, 2, 2, 2, 2],
+      "deps": ["compound", "nsubj", "ROOT", "dobj", "punct"], "tags": ["NNP", "NNP", "VBD", "NNP", "."]}),
 ]
 
 
@@ -135,6 +168,7 @@ def test_listener_pipeline_keeps_its_encoder_and_parser(tmp_path):
     loaded = spacy_pipeline(str(tmp_path / "listeners"))
     assert loaded.pipe_names == ["tok2vec", "parser", "ner"]
     text = "Anna Smith visited Paris . Bob Jones met Carl . Anna Smith met Bob Jones ."
+    assert _ents(full(text)), "the trained toy NER finds something"
     assert _ents(loaded(text)) == _ents(full(text))
     arts = _articles([{"id": "x", "text": text}])
     Tagger(str(tmp_path / "listeners"))(arts)
