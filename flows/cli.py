@@ -168,13 +168,14 @@ def eval_ner(
     model: Annotated[str | None, typer.Option(help="spaCy pipeline name or path")] = None,
     detokenize: Annotated[bool, typer.Option(help="Rebuild natural spacing instead of space-joined tokens")] = False,
     propagated: Annotated[bool, typer.Option(help="Also count mentions the entities stage propagates")] = False,
+    strip_the: Annotated[bool, typer.Option(help="Drop a leading 'the' from predicted spans (CoNLL style)")] = True,
     format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
 ) -> None:
     """Score the pipeline's NER against CoNLL gold: exact-match precision, recall, F1 per type."""
     from tasks.ner_eval import SPACY_TO_CONLL, evaluate_ner
 
     try:
-        result = evaluate_ner([str(g) for g in gold], model, detokenize, propagated).as_dict()
+        result = evaluate_ner([str(g) for g in gold], model, detokenize, propagated, strip_the=strip_the).as_dict()
     except (ValueError, RuntimeError) as exc:
         _fail(str(exc))
     if format == "json":

@@ -11,7 +11,10 @@ Matching is entity-level and exact: a predicted mention counts only if its first
 last tokens and its type equal a gold entity's. spaCy's labels map to CoNLL's types by
 `SPACY_TO_CONLL`; labels mapped to None (dates, numbers, money, ...) are not entities in
 CoNLL and are left out. Gold files may use either label set: gold labels go through
-the same map, and PER/ORG/LOC/MISC pass through unchanged.
+the same map, and PER/ORG/LOC/MISC pass through unchanged. OntoNotes-trained models put
+a leading 'the' inside ORG, GPE and FAC spans ('the Supreme Court'); CoNLL leaves it out,
+so by default a predicted span loses a leading 'the' before matching (`strip_the=False`
+scores spans as the model wrote them).
 """
 from __future__ import annotations
 
@@ -161,7 +164,7 @@ class NerScores:
 
 def evaluate_ner(
     paths: list[str | Path], model: str | None = None, detokenize: bool = False,
-    propagated: bool = False, batch_size: int = 64,
+    propagated: bool = False, batch_size: int = 64, strip_the: bool = True,
 ) -> NerScores:
     """Score the pipeline's entity mentions against CoNLL gold files.
 
@@ -171,6 +174,7 @@ def evaluate_ner(
         tokens by spaces.
     propagated (bool): also count the mentions the entities stage adds (later repeats of
         a known name the model missed), i.e. score the whole `entities` table.
+    strip_the (bool): drop a leading 'the' from predicted spans (CoNLL's convention).
     RETURNS (NerScores): counts and precision/recall/F1 per type.
     """
     from tasks.entities import EntityResolver
@@ -190,7 +194,7 @@ def evaluate_ner(
         EntityResolver()(articles)
     scores = NerScores(documents=len(golds), tokens=sum(len(t) for t in tokens))
     for gold, art, token_spans in zip(golds, articles, tokens):
-        predicted = {_token_span(m, token_spans) for m in art.mentions
+        predicted = {_token_span(m, token_spans, strip_the) for m in art.mentions
                      if m.field == "body" and (propagated or m.source == "model")}
         predicted.discard(None)
         for kind in CONLL_TYPES:
@@ -202,14 +206,20 @@ def evaluate_ner(
     return scores
 
 
-def _token_span(m: Mention, token_spans: list[tuple[int, int]]):
+_LEADING_THE = re.compile(r"^[Tt]he\s+")
+
+
+def _token_span(m: Mention, token_spans: list[tuple[int, int]], strip_the: bool = True):
     """(first, last+1, type) of a mention; a mention off token boundaries gets a span no gold has."""
     kind = SPACY_TO_CONLL.get(m.label, "MISC")
     if kind is None:
         return None
+    start = m.start_char
+    if strip_the and (the := _LEADING_THE.match(m.text)) and the.end() < len(m.text):
+        start += the.end()
     starts = {s: i for i, (s, _) in enumerate(token_spans)}
     ends = {e: i + 1 for i, (_, e) in enumerate(token_spans)}
-    a, b = starts.get(m.start_char), ends.get(m.end_char)
+    a, b = starts.get(start), ends.get(m.end_char)
     return (a, b, kind) if a is not None and b is not None else (-m.start_char - 1, -m.end_char - 1, kind)
 
 
