@@ -37,24 +37,42 @@ def resolve_article(article: Article) -> None:
     named = [m for m in article.mentions if m.label in NAMED_LABELS]
     # Full personal names, in reading order (head fields first).
     full_names: list[str] = []
+    introduced: dict[str, tuple[int, int]] = {}  # full name -> where it first appears
     for m in named:
         if m.label == "PERSON":
             name = strip_titles(clean_surface(m.text))
-            if len(name.split()) >= 2 and name not in full_names:
-                full_names.append(name)
+            if len(name.split()) >= 2:
+                introduced[name] = min(introduced.get(name, _position(m)), _position(m))
+                if name not in full_names:
+                    full_names.append(name)
     by_surname: dict[str, list[str]] = defaultdict(list)
     for name in full_names:
         for form in surname_forms(name):
             by_surname[_name_key(form)].append(name)
         # a shorter full form ('Donald Trump') also matches a longer one's tail
+    for form, names in by_surname.items():
+        by_surname[form] = _distinct_people(names)
     for m in named:
-        m.canonical = _canonical(m, full_names, by_surname)
+        m.canonical = _canonical(m, full_names, by_surname, introduced)
     _unify_case(named)
     _propagate(article, by_surname)
     article.entities = _aggregate(article)
 
 
-def _canonical(m: Mention, full_names: list[str], by_surname: dict[str, list[str]]) -> str:
+def _position(m: Mention) -> tuple[int, int]:
+    """Reading order: headline fields before the body, then by offset."""
+    return (m.field == "body", m.start_char)
+
+
+def _distinct_people(names: list[str]) -> list[str]:
+    """The longest form of each person: 'Donald Trump' folds into 'Donald J. Trump'."""
+    longest = sorted(set(names), key=len, reverse=True)
+    return [n for i, n in enumerate(longest) if not any(_abbreviates(n, f) for f in longest[:i])]
+
+
+def _canonical(
+    m: Mention, full_names: list[str], by_surname: dict[str, list[str]], introduced: dict[str, tuple[int, int]]
+) -> str:
     surface = clean_surface(m.text)
     if m.label == "PERSON" or m.label in _SURNAME_CONFUSIONS:
         name = strip_titles(surface) if m.label == "PERSON" else surface
@@ -63,7 +81,9 @@ def _canonical(m: Mention, full_names: list[str], by_surname: dict[str, list[str
         if len(name.split()) >= 2 and longer:
             return max(longer, key=len)
         if len(name.split()) == 1 and (cands := by_surname.get(_name_key(name))):
-            return max(cands, key=len)
+            # two people share the surname ('George Bush', 'Laura Bush'): the one named last before
+            before = [c for c in cands if introduced[c] < _position(m)]
+            return max(before, key=introduced.get) if before else min(cands, key=introduced.get)
         if m.label == "PERSON":
             return name
     if m.label in ("GPE", "LOC", "ORG", "NORP"):
@@ -103,7 +123,10 @@ def _propagate(article: Article, by_surname: dict[str, list[str]]) -> None:
     starts = [s.start_char for s in article.sentences]
     added = []
     for form in sorted({f for names in by_surname.values() for n in names for f in surname_forms(n)}, key=len, reverse=True):
-        canonical = max(by_surname[_name_key(form)], key=len)
+        people = by_surname[_name_key(form)]
+        if len(people) > 1:  # whose surname a bare repeat is, the model's context would have to say
+            continue
+        canonical = people[0]
         for hit in re.finditer(rf"(?<![\w-]){re.escape(form)}(?![\w-])", article.body):
             a, b = hit.span()
             if any(a < e and s < b for s, e in taken):
