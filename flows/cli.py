@@ -225,5 +225,35 @@ def segment(
     console.print_json(json.dumps(out))
 
 
+@app.command("eval-ner")
+def eval_ner(
+    gold: Annotated[list[Path], typer.Argument(help="CoNLL-format NER gold files", exists=True, dir_okay=False)],
+    model: Annotated[str | None, typer.Option(help="spaCy pipeline name or path")] = None,
+    detokenize: Annotated[bool, typer.Option(help="Rebuild natural spacing instead of space-joined tokens")] = False,
+    propagated: Annotated[bool, typer.Option(help="Also count mentions the entities stage propagates")] = False,
+    strip_the: Annotated[bool, typer.Option(help="Drop a leading 'the' from predicted spans (CoNLL style)")] = True,
+    format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+) -> None:
+    """Score the pipeline's NER against CoNLL gold: exact-match precision, recall, F1 per type."""
+    from tasks.ner_eval import SPACY_TO_CONLL, evaluate_ner
+
+    try:
+        result = evaluate_ner([str(g) for g in gold], model, detokenize, propagated, strip_the=strip_the).as_dict()
+    except (ValueError, RuntimeError) as exc:
+        _fail(str(exc))
+    if format == "json":
+        console.print_json(json.dumps(result))
+        return
+    table = Table(title=f"NER vs gold: {result['documents']} documents, {result['tokens']} tokens")
+    for col in ("type", "precision", "recall", "F1", "gold", "predicted", "correct"):
+        table.add_column(col, justify="right")
+    for kind, r in result["scores"].items():
+        table.add_row(kind, f"{r['precision']:.3f}", f"{r['recall']:.3f}", f"{r['f1']:.3f}",
+                      str(r["gold"]), str(r["predicted"]), str(r["correct"]))
+    console.print(table)
+    mapping = ", ".join(f"{k}->{v}" for k, v in SPACY_TO_CONLL.items() if v and k != v)
+    console.print(f"label map: {mapping}; numeric and date labels are not scored")
+
+
 if __name__ == "__main__":
     app()

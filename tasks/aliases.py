@@ -2,7 +2,10 @@
 
 Countries resolve through pycountry (ISO 3166 names and codes) plus the everyday
 short names below; a few organisations every newsroom abbreviates are listed too.
-Extend ALIASES to add more; keys are compared case-sensitively after clean-up.
+Extend ALIASES to add more; keys are compared case-sensitively after clean-up
+(`clean_surface`: no leading 'the', possessive or final full stop). The table holds
+only names that are unambiguous in news: 'US' is a country, but 'Georgia' is not
+mapped, since it is a US state as often as a country.
 """
 from __future__ import annotations
 
@@ -55,12 +58,35 @@ def clean_surface(text: str) -> str:
     return _LEADING_THE.sub("", text) if len(text.split()) > 1 else text
 
 
+# Words that may stand between titles: 'Secretary of State', 'Minister for the Interior'.
+_TITLE_LINKS = frozenset({"of", "for", "the", "and", "&"})
+# Demonyms ('Hungarian', 'Syrian', 'Chinese', 'British', 'Israeli') before a title.
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:an|ese|ish|i|ch|ic)$")
+
+
 def strip_titles(name: str) -> str:
-    """'President Donald Trump' -> 'Donald Trump'; 'Gen. Mark Milley' -> 'Mark Milley'."""
+    """A personal name without the titles and office before it.
+
+    'President Donald Trump' -> 'Donald Trump'; 'Gen. Mark Milley' -> 'Mark Milley';
+    'US President Donald Trump', 'Hungarian Prime Minister Viktor Orban' and
+    'former US Secretary of State Hillary Clinton' lose everything up to the last title
+    word, as long as only titles, country names, demonyms and linking words precede it.
+    The last word is always kept ('President' alone stays 'President').
+    """
     tokens = name.split()
-    while len(tokens) > 1 and tokens[0].rstrip(".").lower() in TITLES:
-        tokens.pop(0)
-    return " ".join(tokens)
+    cut = 0
+    for i, tok in enumerate(tokens[:-1]):
+        word = tok.rstrip(".").lower()
+        if word in TITLES:
+            cut = i + 1
+        elif not (word in _TITLE_LINKS or _is_place_word(tok)):
+            break
+    return " ".join(tokens[cut:])
+
+
+def _is_place_word(token: str) -> bool:
+    token = token.rstrip(",")
+    return bool(_DEMONYM.match(token)) or place_or_org_name(token) != token or token in ALIASES
 
 
 def surname_forms(name: str) -> list[str]:
@@ -79,8 +105,10 @@ def surname_forms(name: str) -> list[str]:
 @lru_cache(maxsize=65536)
 def place_or_org_name(text: str) -> str:
     """The canonical name of a country or well-known organisation, else `text` itself."""
-    if text in ALIASES:
-        return ALIASES[text]
+    # clean_surface drops a final full stop: 'U.K.' arrives as 'U.K'
+    for form in (text, text + "."):
+        if form in ALIASES:
+            return ALIASES[form]
     import pycountry
 
     country = None

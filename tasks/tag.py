@@ -7,6 +7,7 @@ as each mention's `field` says). Sentences never cross a paragraph break.
 from __future__ import annotations
 
 import bisect
+import functools
 
 from tasks.models import DEFAULT_SPACY_MODEL, spacy_pipeline
 from tasks.records import Article, Mention, Sentence
@@ -50,24 +51,42 @@ def mentions_from_doc(doc, sentences: list[Sentence] | None, field: str) -> list
 
 
 class Tagger(Step):
-    """Sentences and entity mentions from one spaCy pass (senter + ner only)."""
+    """Sentences and entity mentions from one spaCy pass (NER + a sentence splitter).
+
+    model (str): spaCy pipeline name or path; only the components NER and sentences
+        need run (`tasks.models.spacy_pipeline`).
+    batch_size (int): texts per `nlp.pipe` batch; results do not depend on it.
+    languages (tuple[str, ...]): languages the model handles. An article in another
+        language is skipped: `skipped['tag'] = 'language:xx'`, and the entities stage
+        skips it too. An article with no language gets one from py3langid when the
+        guess is confident; otherwise it is tagged.
+    """
 
     name = "tag"
-    version = "1"
+    version = "2"
 
     def __init__(self, model: str = DEFAULT_SPACY_MODEL, batch_size: int = 64, languages: tuple[str, ...] = ("en",)):
         super().__init__()
         self.model = model
         self.batch_size = batch_size
-        self.languages = languages
+        self.languages = tuple(languages)
+
+    def _skip_reason(self, art: Article, nlp) -> str | None:
+        if art.language is None:
+            art.language = detect_language(art.body)
+        if nlp.lang != "xx" and art.language and art.language not in self.languages:
+            return f"language:{art.language}"
+        if len(art.body) > nlp.max_length:
+            return f"too_long:{len(art.body)} chars (spaCy max_length {nlp.max_length})"
+        return None
 
     def run(self, batch: list[Article]) -> list[Article]:
         nlp = spacy_pipeline(self.model)
         todo = []
         for art in batch:
-            if art.language and art.language not in self.languages:
-                art.skipped[self.name] = f"language:{art.language}"
-                self.stats["skipped_language"] += 1
+            if reason := self._skip_reason(art, nlp):
+                art.skipped[self.name] = reason
+                self.stats[f"skipped_{reason.split(':')[0]}"] += 1
             else:
                 todo.append(art)
         texts, owners = [], []
@@ -76,7 +95,7 @@ class Tagger(Step):
             owners.append((art, "body"))
             for f in _HEAD_FIELDS:
                 if value := getattr(art, f):
-                    texts.append(value)
+                    texts.append(value[: nlp.max_length])
                     owners.append((art, f))
         for doc, (art, field) in zip(nlp.pipe(texts, batch_size=self.batch_size), owners):
             if field == "body":
@@ -88,3 +107,24 @@ class Tagger(Step):
             self.stats["mentions"] += len(doc.ents)
         self.stats["words"] += sum(art.n_words for art in todo)
         return batch
+
+
+# A guess below this probability, or on fewer words, leaves the language unknown:
+# short texts are easily mistaken, and an English article wrongly skipped is lost.
+_LANGUAGE_MIN_PROB = 0.9
+_LANGUAGE_MIN_WORDS = 12
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of `text` when py3langid is confident, else None."""
+    if len(text.split()) < _LANGUAGE_MIN_WORDS:
+        return None
+    code, prob = _language_identifier().classify(text[:2000])
+    return code if prob >= _LANGUAGE_MIN_PROB else None
+
+
+@functools.cache
+def _language_identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

@@ -60,7 +60,8 @@ def article_tables(articles: list[Article], run_id: str, now: datetime) -> dict[
             aents.append(
                 {"article_id": a.article_id, "canonical": e.canonical, "label": e.label, "mentions": e.mentions,
                  "first_char": e.first_char, "in_title": e.in_title, "in_deck": e.in_deck, "in_lead": e.in_lead,
-                 "in_summary": e.in_summary, "salience": e.salience, "run_id": run_id}
+                 "in_summary": e.in_summary, "salience": e.salience, "run_id": run_id,
+                 "in_kicker": e.in_kicker}
             )
         for s in a.summaries:
             sums.append(

@@ -83,6 +83,7 @@ ARTICLE_ENTITIES = pa.schema(
         ("in_summary", pa.bool_()),
         ("salience", pa.float32()),
         ("run_id", pa.string()),
+        ("in_kicker", pa.bool_()),
     ]
 )
 
