@@ -55,19 +55,33 @@ def table_view_sql(wh: Warehouse, table: str) -> str:
 
 
 def curated_views() -> list[tuple[str, str]]:
-    """(name, SQL) for every curated view in warehouse/sql, in file-name order."""
-    return [(p.stem, p.read_text()) for p in sorted(SQL_DIR.glob("*.sql"))]
+    """(name, SQL) for every file in warehouse/sql, helpers (`_*.sql`) first, then by name."""
+    paths = sorted(SQL_DIR.glob("*.sql"), key=lambda p: (not p.name.startswith("_"), p.name))
+    return [(p.stem, p.read_text()) for p in paths]
 
 
 def create_views(con: duckdb.DuckDBPyConnection, wh: Warehouse) -> None:
-    """Create every table view and curated view of `wh` on the connection `con`."""
+    """Create every table view and curated view of `wh` on the connection `con`.
+
+    A view may read another curated view: one that fails because its dependency does not
+    exist yet is retried once the others are in, so files need no naming order.
+    """
     for table in TABLES:
         con.execute(table_view_sql(wh, table))
-    for name, sql in curated_views():
-        try:
-            con.execute(sql)
-        except duckdb.Error as exc:
+    pending = curated_views()
+    while pending:
+        failed = []
+        for name, sql in pending:
+            try:
+                con.execute(sql)
+            except duckdb.CatalogException as exc:
+                failed.append((name, sql, exc))
+            except duckdb.Error as exc:
+                raise RuntimeError(f"curated view {name}.sql failed: {exc}") from exc
+        if len(failed) == len(pending):
+            name, _, exc = failed[0]
             raise RuntimeError(f"curated view {name}.sql failed: {exc}") from exc
+        pending = [(name, sql) for name, sql, _ in failed]
 
 
 def _build_catalog(wh: Warehouse, path: Path) -> None:

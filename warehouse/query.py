@@ -150,6 +150,8 @@ def named_views() -> list[NamedView]:
     """The curated views in warehouse/sql with the header comment of each file."""
     views = []
     for path in sorted(SQL_DIR.glob("*.sql")):
+        if path.name.startswith("_"):  # helpers (macros), not views
+            continue
         lines = []
         for line in path.read_text(encoding="utf-8").splitlines():
             m = _HEADER.match(line)
