@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from tasks.faults import checkpoint
 from warehouse.schemas import TABLES
 from warehouse.writer import Warehouse
 
@@ -77,6 +78,7 @@ def refresh_catalog(wh: Warehouse) -> Path:
             con.execute("CHECKPOINT")
         finally:
             con.close()
+        checkpoint("catalog")
         os.replace(tmp, final)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
     return final

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from tasks.faults import checkpoint
 from warehouse.schemas import ARTICLE_TABLES, TABLES
 
 # Table -> the columns that identify a row; rows with a stored key are not written again.
@@ -91,10 +92,15 @@ class Warehouse:
         folder.mkdir(parents=True, exist_ok=True)
         final = folder / f"part-{key}.parquet"
         tmp = folder / f".part-{key}.{uuid.uuid4().hex[:8]}.tmp"
-        pq.write_table(data, tmp, compression="zstd")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
+        try:
+            pq.write_table(data, tmp, compression="zstd")
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            checkpoint(f"write:{table}")
+            os.replace(tmp, final)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a failed write leaves nothing; a crash leaves it to recover()
+            raise
         return final
 
     def _new_rows(self, table: str, data: pa.Table) -> pa.Table:
@@ -129,6 +135,8 @@ class Warehouse:
                 return written
             keep = pa.array(fresh.column("article_id").to_pylist())
             for table in ARTICLE_TABLES:  # articles last: it is the commit marker
+                if table == "articles":
+                    checkpoint("commit:articles")
                 data = tables[table]
                 if fresh.num_rows != articles.num_rows:
                     data = data.filter(pc.is_in(data.column("article_id"), value_set=keep))
