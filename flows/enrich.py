@@ -18,6 +18,7 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 import flows
+from flows.observe import publish_run_artifacts, reasons
 from flows.settings import Settings, load_settings
 from tasks.dedupe import dedupe
 from tasks.entities import EntityResolver
@@ -30,16 +31,25 @@ from tasks.tag import Tagger
 from warehouse.catalog import refresh_catalog
 from warehouse.rows import article_tables, duplicate_table, reject_table
 from warehouse.schemas import RUNS
+from warehouse.versions import STAGES, Fingerprint, fingerprint, stage_table
 from warehouse.writer import Warehouse
 
 FILE_GROUP_BYTES = 16 * 2**20  # read about this much input before enriching it
 
 
 @task(name="commit-shard", retries=2, retry_delay_seconds=[1, 4], cache_policy=NO_CACHE)
-def commit_shard(wh: Warehouse, resolved: StepOutput, key: str, run_id: str) -> dict[str, int]:
-    """Write one enriched shard to the warehouse (idempotent, atomic per file)."""
+def commit_shard(
+    wh: Warehouse, resolved: StepOutput, key: str, run_id: str, stages: dict[str, Fingerprint] | None = None
+) -> dict[str, int]:
+    """Write one enriched shard to the warehouse (idempotent, atomic per file).
+
+    `stages`: the version, model and parameters of each model stage, recorded per article.
+    """
     now = datetime.now(timezone.utc)
-    return wh.commit_shard(article_tables(resolved.items, run_id, now), key, now.date())
+    tables = article_tables(resolved.items, run_id, now)
+    if stages:
+        tables["article_stages"] = stage_table([a.article_id for a in resolved.items], stages, run_id, now)
+    return wh.commit_shard(tables, key, now.date())
 
 
 def _file_groups(files: list[str], limit: int = FILE_GROUP_BYTES) -> list[list[str]]:
@@ -94,6 +104,7 @@ def enrich(
         log.warning("recovered from an interrupted run: removed %s", removed)
 
     steps = _steps(settings)
+    fingerprints = {name: fingerprint(steps[name]) for name in STAGES}
     stage = {name: run_step_task(name, settings.retries, settings.task_timeout_seconds) for name in steps}
     files, rejects = discover(sources)
     log.info("run %s: %d input files from %d sources into %s", run_id, len(files), len(sources), wh.root)
@@ -132,7 +143,7 @@ def enrich(
                 tagged = stage["tag"].submit(steps["tag"], shard)
                 summarised = stage["summarise"].submit(steps["summarise"], tagged)
                 resolved = stage["entities"].submit(steps["entities"], summarised)
-                committed = commit_shard.submit(wh, resolved, _shard_key(shard, steps), run_id)
+                committed = commit_shard.submit(wh, resolved, _shard_key(shard, steps), run_id, fingerprints)
                 shards.append((tagged, summarised, resolved, committed))
             for tagged, summarised, resolved, committed in shards:
                 for name, fut in (("tag", tagged), ("summarise", summarised), ("entities", resolved)):
@@ -149,7 +160,11 @@ def enrich(
         if rejects:
             table = reject_table(rejects, run_id, started)
             written["rejects"] += wh.append("rejects", table, f"{run_id}-rejects", started.date())
-        report = _record_run(wh, run_id, started, status, sources, counts, written, seconds, settings)
+        report = _record_run(wh, run_id, started, status, sources, counts, written, seconds, settings, rejects)
+        try:
+            publish_run_artifacts(report)
+        except Exception as exc:  # the API being down must not fail a run whose data is stored
+            log.warning("could not publish the run artifacts: %s", exc)
     log.info(
         "run %s %s: %d records in -> %d articles, %d duplicates, %d rejects; rows written %s",
         run_id, status, counts["records_in"], counts["articles"], counts["duplicates"],
@@ -163,7 +178,7 @@ def _shard_key(shard: list[Article], steps: dict) -> str:
     return content_hash(*sorted(a.article_id for a in shard), *versions, size=8)
 
 
-def _record_run(wh, run_id, started, status, sources, counts, written, seconds, settings) -> dict:
+def _record_run(wh, run_id, started, status, sources, counts, written, seconds, settings, rejects=()) -> dict:
     import pyarrow as pa
     from prefect.runtime import flow_run
 
@@ -186,11 +201,13 @@ def _record_run(wh, run_id, started, status, sources, counts, written, seconds, 
         "duplicates": counts["duplicates"],
         "unchanged": counts["unchanged"],
         "rejects": counts["rejects"],
+        "rejects_by_reason": list(reasons(rejects).items()),
         "rows_written": list(dict(written).items()),
         "stage_seconds": [(k, round(v, 3)) for k, v in seconds.items() if k],
         "versions": list(versions.items()),
     }
     wh.append("runs", pa.Table.from_pylist([row], RUNS), run_id, started.date())
     refresh_catalog(wh)
-    return {k: (dict(v) if isinstance(v, list) and k in ("rows_written", "stage_seconds", "versions") else v)
+    maps = ("rows_written", "stage_seconds", "versions", "rejects_by_reason")
+    return {k: (dict(v) if isinstance(v, list) and k in maps else v)
             for k, v in row.items()}

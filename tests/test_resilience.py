@@ -115,3 +115,29 @@ def test_two_concurrent_runs_store_every_article_exactly_once(api_url, clean, in
     assert sum(r["articles"] for r in done) == UNIQUE_ARTICLES
     for r in done:
         assert r["records_in"] == r["articles"] + r["duplicates"] + r["rejects"], dump(r)
+
+
+def test_each_run_publishes_its_numbers_as_prefect_artifacts(clean):
+    import json
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    from flows.observe import ARTIFACT_KEY
+
+    report = clean[1]
+    with get_client(sync_client=True) as client:
+        found = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[report["flow_run_id"]]))
+        )
+    by_key = {a.key: a for a in found}
+    markdown = by_key[ARTIFACT_KEY].data
+    assert f"| {report['records_in']} | {report['articles']} | {report['duplicates']} |" in markdown
+    assert "| malformed_json | 3 |" in markdown  # one bad line per input file
+    table = by_key[ARTIFACT_KEY + "-table"].data
+    rows = json.loads(table) if isinstance(table, str) else table
+    got = {(r["metric"], r["name"]): r["value"] for r in rows}
+    for name, n in report["rows_written"].items():
+        assert got[("rows_written", name)] == n
+    assert got[("rejects", "malformed_json")] == report["rejects_by_reason"]["malformed_json"] == 3
+    assert {"tag", "summarise", "segment"} <= {name for metric, name in got if metric == "seconds"}

@@ -137,7 +137,9 @@ class Warehouse:
             for table in ARTICLE_TABLES:  # articles last: it is the commit marker
                 if table == "articles":
                     checkpoint("commit:articles")
-                data = tables[table]
+                data = tables.get(table)
+                if data is None:
+                    continue
                 if fresh.num_rows != articles.num_rows:
                     data = data.filter(pc.is_in(data.column("article_id"), value_set=keep))
                 if data.num_rows or table == "articles":
@@ -156,6 +158,8 @@ class Warehouse:
                 tmp.unlink(missing_ok=True)
                 removed["temp_files"] += 1
             committed = {p.name for p in self.files("articles")}
+            # a backfill shard's marker is its article_stages file (warehouse/versions.py)
+            committed |= {p.name for p in self.files("article_stages") if p.name.startswith("part-bf-")}
             for table in ARTICLE_TABLES[:-1]:
                 for path in self.files(table):
                     if path.name not in committed:
