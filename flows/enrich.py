@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from datetime import datetime, timezone
 
 from prefect import flow, get_run_logger, task
@@ -115,7 +115,7 @@ def enrich(
     known_ids, known_origins = set(wh.stored_article_ids()), wh.stored_origins()
     status = "failed"
     try:
-        for group in _file_groups(files):
+        for group in _file_groups(files, settings.group_bytes):
             ingested = stage["ingest"](steps["ingest"], group)
             segmented = stage["segment"](steps["segment"], ingested)
             for name, out in (("ingest", ingested), ("segment", segmented)):
@@ -137,24 +137,20 @@ def enrich(
                 "segmented %d articles: %d new, %d duplicates, %d unchanged",
                 len(segmented.items), len(result.fresh), len(result.duplicates), result.unchanged,
             )
-            shards = []
+            # A bounded window of shards in flight keeps memory flat however big the group.
+            window: deque = deque()
             for i in range(0, len(result.fresh), settings.shard_size):
                 shard = result.fresh[i : i + settings.shard_size]
                 tagged = stage["tag"].submit(steps["tag"], shard)
                 summarised = stage["summarise"].submit(steps["summarise"], tagged)
                 resolved = stage["entities"].submit(steps["entities"], summarised)
                 committed = commit_shard.submit(wh, resolved, _shard_key(shard, steps), run_id, fingerprints)
-                shards.append((tagged, summarised, resolved, committed))
-            for tagged, summarised, resolved, committed in shards:
-                for name, fut in (("tag", tagged), ("summarise", summarised), ("entities", resolved)):
-                    out = fut.result()
-                    seconds[name] += out.stats.get("seconds", 0.0)
-                    rejects += out.rejects
-                rows = committed.result()
-                written.update(rows)
-                counts["articles"] += rows["articles"]
-                # another run may have committed some of these articles meanwhile
-                counts["duplicates"] += len(resolved.result().items) - rows["articles"]
+                window.append((tagged, summarised, resolved, committed))
+                if len(window) >= settings.shards_in_flight:
+                    _collect(window.popleft(), counts, written, seconds, rejects)
+            while window:
+                _collect(window.popleft(), counts, written, seconds, rejects)
+            del result, segmented, ingested
         status = "completed"
     finally:
         if rejects:
@@ -171,6 +167,20 @@ def enrich(
         counts["rejects"], dict(written),
     )
     return report
+
+
+def _collect(futures: tuple, counts: Counter, written: Counter, seconds: Counter, rejects: list) -> None:
+    """Wait for one shard's tasks and fold their numbers into the run's accounting."""
+    tagged, summarised, resolved, committed = futures
+    for name, fut in (("tag", tagged), ("summarise", summarised), ("entities", resolved)):
+        out = fut.result()
+        seconds[name] += out.stats.get("seconds", 0.0)
+        rejects += out.rejects
+    rows = committed.result()
+    written.update(rows)
+    counts["articles"] += rows["articles"]
+    # another run may have committed some of these articles meanwhile
+    counts["duplicates"] += len(resolved.result().items) - rows["articles"]
 
 
 def _shard_key(shard: list[Article], steps: dict) -> str:

@@ -106,11 +106,14 @@ class Warehouse:
     def _new_rows(self, table: str, data: pa.Table) -> pa.Table:
         cols = KEYS[table]
         stored = self.stored_keys(table)
-        if not stored or data.num_rows == 0:
+        if data.num_rows == 0:
             return data
-        rows = zip(*(data.column(c).to_pylist() for c in cols))
-        mask = pa.array([r not in stored for r in rows], pa.bool_())
-        return data.filter(mask)
+        seen: set[tuple] = set()  # a key repeated within the batch is written once, too
+        mask = []
+        for r in zip(*(data.column(c).to_pylist() for c in cols)):
+            mask.append(r not in stored and r not in seen)
+            seen.add(r)
+        return data.filter(pa.array(mask, pa.bool_()))
 
     def append(self, table: str, data: pa.Table, key: str, day: date) -> int:
         """Write the rows of `data` whose keys are not stored yet; returns rows written."""
@@ -137,10 +140,10 @@ class Warehouse:
             for table in ARTICLE_TABLES:  # articles last: it is the commit marker
                 if table == "articles":
                     checkpoint("commit:articles")
-                data = tables.get(table)
+                data = fresh if table == "articles" else tables.get(table)
                 if data is None:
                     continue
-                if fresh.num_rows != articles.num_rows:
+                if fresh.num_rows != articles.num_rows and table != "articles":
                     data = data.filter(pc.is_in(data.column("article_id"), value_set=keep))
                 if data.num_rows or table == "articles":
                     self._write_file(table, data, key, day)
