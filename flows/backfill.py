@@ -158,10 +158,7 @@ def backfill(
             wh, run_id, started, status, [f"backfill:{','.join(wanted)}"], counts, written, seconds, settings
         )
         report["flow"] = "backfill"
-        try:
-            publish_run_artifacts(report)
-        except Exception as exc:  # the API being down must not fail a run whose data is stored
-            log.warning("could not publish the run artifacts: %s", exc)
+        publish_run_artifacts(report, log)
     log.info("backfill %s %s: %d articles re-processed; rows written %s", run_id, status, counts["articles"],
              dict(written))
     return report

@@ -157,10 +157,7 @@ def enrich(
             table = reject_table(rejects, run_id, started)
             written["rejects"] += wh.append("rejects", table, f"{run_id}-rejects", started.date())
         report = _record_run(wh, run_id, started, status, sources, counts, written, seconds, settings, rejects)
-        try:
-            publish_run_artifacts(report)
-        except Exception as exc:  # the API being down must not fail a run whose data is stored
-            log.warning("could not publish the run artifacts: %s", exc)
+        publish_run_artifacts(report, log)
     log.info(
         "run %s %s: %d records in -> %d articles, %d duplicates, %d rejects; rows written %s",
         run_id, status, counts["records_in"], counts["articles"], counts["duplicates"],

@@ -42,8 +42,19 @@ def run_markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
-def publish_run_artifacts(report: dict) -> None:
-    """Attach the run report to the current flow run: a markdown summary and a table."""
+def publish_run_artifacts(report: dict, log) -> None:
+    """Attach the run report to the current flow run: a markdown summary and a table.
+
+    A failure is logged, not raised: the API being down must not fail a run whose data
+    is stored.
+    """
+    try:
+        _publish(report)
+    except Exception as exc:
+        log.warning("could not publish the run artifacts: %s", exc)
+
+
+def _publish(report: dict) -> None:
     from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
     create_markdown_artifact(

@@ -71,6 +71,7 @@ def measure(n: int, work: Path) -> dict:
     )
     me = psutil.Process(proc.pid)
     peak = server_peak = 0
+    curve, counted, last_count = [], {}, 0.0  # (articles committed, peak RSS so far)
     while proc.poll() is None:
         try:
             peak = max(peak, me.memory_info().rss)
@@ -78,6 +79,12 @@ def measure(n: int, work: Path) -> dict:
                 server_peak = max(server_peak, child.memory_info().rss)
         except psutil.Error:
             pass
+        if time.monotonic() - last_count > 2:
+            last_count = time.monotonic()
+            done = _committed(wh, counted)
+            if not curve or done > curve[-1][0]:
+                curve.append((done, round(peak / 2**20)))
+                print(f"  {n}: {done} articles committed, peak RSS so far {curve[-1][1]} MB", flush=True)
         time.sleep(0.1)
     out = proc.stdout.read()
     if proc.returncode != 0:
@@ -86,7 +93,20 @@ def measure(n: int, work: Path) -> dict:
     articles = int(re.findall(r"│\s*(\d+)\s*│\s*(\d+)\s*│", out)[0][1])
     return {"articles_in": n, "articles_stored": articles, "input_mb": round(chars / 2**20, 1),
             "peak_rss_mb": round(peak / 2**20), "server_peak_rss_mb": round(server_peak / 2**20),
-            "seconds": round(seconds), "articles_per_s": round(n / seconds, 1)}
+            "seconds": round(seconds), "articles_per_s": round(n / seconds, 1), "curve": curve}
+
+
+def _committed(wh: Path, counted: dict) -> int:
+    """Articles committed so far: rows of the `articles` files (each read once)."""
+    import pyarrow.parquet as pq
+
+    for f in wh.glob("articles/ingest_date=*/part-*.parquet"):
+        if f not in counted:
+            try:
+                counted[f] = pq.ParquetFile(f).metadata.num_rows
+            except OSError:
+                continue
+    return sum(counted.values())
 
 
 def main() -> None:
