@@ -77,6 +77,29 @@ def inbox(
     report = inbox_flow(folder=str(folder), warehouse=_warehouse(warehouse), settle_seconds=settle_seconds)
     console.print(f"{report['new_files']} new or changed files ({report['settling_files']} still settling): "
                   f"{report['articles']} articles added")
+def backfill(
+    warehouse: WarehouseOpt = None,
+    stage: Annotated[list[str] | None, typer.Option(help="Only this stage (tag, summarise, entities); repeatable")] = None,
+    shard_size: Annotated[int | None, typer.Option(help="Articles per model-stage task")] = None,
+    summary_sentences: Annotated[int | None, typer.Option(help="Sentences per summary")] = None,
+    spacy_model: Annotated[str | None, typer.Option(help="spaCy pipeline name or path")] = None,
+    embedding_model: Annotated[str | None, typer.Option(help="Sentence-embedding model name or path")] = None,
+) -> None:
+    """Re-run the model stages whose version, model or settings changed, for stored articles."""
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.backfill import backfill as backfill_flow
+
+    try:
+        report = backfill_flow(
+            warehouse=_warehouse(warehouse), stages=stage or None, shard_size=shard_size,
+            summary_sentences=summary_sentences, spacy_model=spacy_model, embedding_model=embedding_model,
+        )
+    except ValueError as exc:
+        _fail(str(exc))
+    console.print(f"backfill {report['run_id']}: {report['status']}, {report['articles']} articles re-processed")
+    console.print("rows written:", report["rows_written"] or "none")
+    if report["status"] != "completed":
+        raise typer.Exit(1)
 
 
 def _open(warehouse: str | None):

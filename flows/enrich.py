@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from datetime import datetime, timezone
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 import flows
+from flows.observe import publish_run_artifacts, reasons
 from flows.runners import task_runner
 from flows.settings import Settings, load_settings
 from tasks.dedupe import dedupe
@@ -35,16 +36,25 @@ from warehouse.catalog import refresh_catalog
 from warehouse.rows import article_tables, duplicate_table, reject_table
 from warehouse.schemas import RUNS
 from warehouse.storage import open_warehouse
+from warehouse.versions import STAGES, Fingerprint, fingerprint, stage_table
 from warehouse.writer import Warehouse
 
 FILE_GROUP_BYTES = 16 * 2**20  # read about this much input before enriching it
 
 
 @task(name="commit-shard", retries=2, retry_delay_seconds=[1, 4], cache_policy=NO_CACHE)
-def commit_shard(wh: Warehouse, resolved: StepOutput, key: str, run_id: str) -> dict[str, int]:
-    """Write one enriched shard to the warehouse (idempotent, atomic per file)."""
+def commit_shard(
+    wh: Warehouse, resolved: StepOutput, key: str, run_id: str, stages: dict[str, Fingerprint] | None = None
+) -> dict[str, int]:
+    """Write one enriched shard to the warehouse (idempotent, atomic per file).
+
+    `stages`: the version, model and parameters of each model stage, recorded per article.
+    """
     now = datetime.now(timezone.utc)
-    return wh.commit_shard(article_tables(resolved.items, run_id, now), key, now.date())
+    tables = article_tables(resolved.items, run_id, now)
+    if stages:
+        tables["article_stages"] = stage_table([a.article_id for a in resolved.items], stages, run_id, now)
+    return wh.commit_shard(tables, key, now.date())
 
 
 def _file_groups(files: list[str], limit: int = FILE_GROUP_BYTES) -> list[list[str]]:
@@ -100,6 +110,7 @@ def enrich(
         log.warning("recovered from an interrupted run: removed %s", removed)
 
     steps = _steps(settings)
+    fingerprints = {name: fingerprint(steps[name]) for name in STAGES}
     stage = {name: run_step_task(name, settings.retries, settings.task_timeout_seconds) for name in steps}
     files, rejects = discover(sources)
     log.info("run %s: %d input files from %d sources into %s", run_id, len(files), len(sources), wh.root)
@@ -113,7 +124,7 @@ def enrich(
         near = NearDuplicateIndex.load(wh, settings.near_duplicate_threshold, settings.minhash_permutations)
     status = "failed"
     try:
-        for group in _file_groups(files):
+        for group in _file_groups(files, settings.group_bytes):
             ingested = stage["ingest"](steps["ingest"], group)
             segmented = stage["segment"](steps["segment"], ingested)
             for name, out in (("ingest", ingested), ("segment", segmented)):
@@ -135,32 +146,29 @@ def enrich(
                 "segmented %d articles: %d new, %d duplicates, %d unchanged",
                 len(segmented.items), len(result.fresh), len(result.duplicates), result.unchanged,
             )
-            shards = []
+            # A bounded window of shards in flight keeps memory flat however big the group.
+            window: deque = deque()
             for i in range(0, len(result.fresh), settings.shard_size):
                 shard = result.fresh[i : i + settings.shard_size]
                 tagged = stage["tag"].submit(steps["tag"], shard)
                 summarised = stage["summarise"].submit(steps["summarise"], tagged)
                 resolved = stage["entities"].submit(steps["entities"], summarised)
-                committed = commit_shard.submit(wh, resolved, _shard_key(shard, steps), run_id)
-                shards.append((tagged, summarised, resolved, committed))
-            for tagged, summarised, resolved, committed in shards:
-                for name, fut in (("tag", tagged), ("summarise", summarised), ("entities", resolved)):
-                    out = fut.result()
-                    seconds[name] += out.stats.get("seconds", 0.0)
-                    rejects += out.rejects
-                rows = committed.result()
-                written.update(rows)
-                counts["articles"] += rows["articles"]
-                # another run may have committed some of these articles meanwhile
-                counts["duplicates"] += len(resolved.result().items) - rows["articles"]
-            if near is not None:
+                committed = commit_shard.submit(wh, resolved, _shard_key(shard, steps), run_id, fingerprints)
+                window.append((tagged, summarised, resolved, committed))
+                if len(window) >= settings.shards_in_flight:
+                    _collect(window.popleft(), counts, written, seconds, rejects)
+            while window:
+                _collect(window.popleft(), counts, written, seconds, rejects)
+            if near is not None:  # signatures only once their articles are committed
                 near.persist(wh)
+            del result, segmented, ingested
         status = "completed"
     finally:
         if rejects:
             table = reject_table(rejects, run_id, started)
             written["rejects"] += wh.append("rejects", table, f"{run_id}-rejects", started.date())
-        report = _record_run(wh, run_id, started, status, sources, counts, written, seconds, settings)
+        report = _record_run(wh, run_id, started, status, sources, counts, written, seconds, settings, rejects)
+        publish_run_artifacts(report, log)
     log.info(
         "run %s %s: %d records in -> %d articles, %d duplicates, %d rejects; rows written %s",
         run_id, status, counts["records_in"], counts["articles"], counts["duplicates"],
@@ -169,12 +177,26 @@ def enrich(
     return report
 
 
+def _collect(futures: tuple, counts: Counter, written: Counter, seconds: Counter, rejects: list) -> None:
+    """Wait for one shard's tasks and fold their numbers into the run's accounting."""
+    tagged, summarised, resolved, committed = futures
+    for name, fut in (("tag", tagged), ("summarise", summarised), ("entities", resolved)):
+        out = fut.result()
+        seconds[name] += out.stats.get("seconds", 0.0)
+        rejects += out.rejects
+    rows = committed.result()
+    written.update(rows)
+    counts["articles"] += rows["articles"]
+    # another run may have committed some of these articles meanwhile
+    counts["duplicates"] += len(resolved.result().items) - rows["articles"]
+
+
 def _shard_key(shard: list[Article], steps: dict) -> str:
     versions = [f"{s.name}:{s.version}:{getattr(s, 'model', '')}" for s in steps.values()]
     return content_hash(*sorted(a.article_id for a in shard), *versions, size=8)
 
 
-def _record_run(wh, run_id, started, status, sources, counts, written, seconds, settings) -> dict:
+def _record_run(wh, run_id, started, status, sources, counts, written, seconds, settings, rejects=()) -> dict:
     import pyarrow as pa
     from prefect.runtime import flow_run
 
@@ -197,11 +219,13 @@ def _record_run(wh, run_id, started, status, sources, counts, written, seconds, 
         "duplicates": counts["duplicates"],
         "unchanged": counts["unchanged"],
         "rejects": counts["rejects"],
+        "rejects_by_reason": list(reasons(rejects).items()),
         "rows_written": list(dict(written).items()),
         "stage_seconds": [(k, round(v, 3)) for k, v in seconds.items() if k],
         "versions": list(versions.items()),
     }
     wh.append("runs", pa.Table.from_pylist([row], RUNS), run_id, started.date())
     refresh_catalog(wh)
-    return {k: (dict(v) if isinstance(v, list) and k in ("rows_written", "stage_seconds", "versions") else v)
+    maps = ("rows_written", "stage_seconds", "versions", "rejects_by_reason")
+    return {k: (dict(v) if isinstance(v, list) and k in maps else v)
             for k, v in row.items()}

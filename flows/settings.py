@@ -19,6 +19,8 @@ class Settings(BaseSettings):
     embedding_model: str = Field(DEFAULT_EMBEDDING_MODEL, description="Sentence-embedding model name or path")
     languages: tuple[str, ...] = Field(("en",), description="Languages the NLP stages process")
     shard_size: int = Field(256, ge=1, description="Articles per model-stage task")
+    shards_in_flight: int = Field(2, ge=1, description="Shards in the model stages at once (bounds memory)")
+    group_bytes: int = Field(4 * 2**20, ge=1, description="Input bytes read and segmented before enriching them")
     summary_sentences: int = Field(3, ge=1, description="Sentences per extractive summary")
     summary_max_words: int | None = Field(None, description="Word budget per summary (None: no budget)")
     summary_position_weight: float = Field(0.3, ge=0, le=1)

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from tasks.faults import checkpoint
 from tasks.records import Reject
 
 
@@ -91,6 +92,7 @@ def run_step_task(step_name: str, retries: int = 2, timeout_seconds: float | Non
 
         if isinstance(batch, StepOutput):  # the upstream stage's output, chained by future
             batch = batch.items
+        checkpoint(f"stage:{step.name}")
         out = step(batch)
         get_run_logger().info(
             "%s v%s: %d in, %d out, %d rejected in %.2fs",

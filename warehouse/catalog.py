@@ -12,7 +12,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from tasks.faults import checkpoint
 from warehouse.schemas import TABLES
+from warehouse.versions import current_views_sql, history_name
 from warehouse.writer import Warehouse
 
 CATALOG_FILE = "catalog.duckdb"
@@ -41,17 +43,18 @@ def _duck_type(t: pa.DataType) -> str:
     raise TypeError(f"no DuckDB type for {t}")
 
 
-def table_view_sql(wh: Warehouse, table: str) -> str:
-    """A view over the table's files, or an empty typed view while it has none."""
-    schema = TABLES[table]
+def table_view_sql(wh: Warehouse, table: str, name: str | None = None) -> str:
+    """A view `name` (default: the table's name) over the table's files, or an empty typed
+    view while it has none."""
+    schema, view = TABLES[table], name or table
     if wh.files(table):
         glob = wh.parquet_glob(table).replace("'", "''")
         return (
-            f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet('{glob}', "
+            f"CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet('{glob}', "
             "hive_partitioning = true, union_by_name = true, hive_types = {'ingest_date': DATE})"
         )
     cols = ", ".join(f"CAST(NULL AS {_duck_type(f.type)}) AS {f.name}" for f in schema)
-    return f"CREATE OR REPLACE VIEW {table} AS SELECT {cols}, CAST(NULL AS DATE) AS ingest_date WHERE false"
+    return f"CREATE OR REPLACE VIEW {view} AS SELECT {cols}, CAST(NULL AS DATE) AS ingest_date WHERE false"
 
 
 def curated_views() -> list[tuple[str, str]]:
@@ -67,7 +70,9 @@ def create_views(con: duckdb.DuckDBPyConnection, wh: Warehouse) -> None:
     exist yet is retried once the others are in, so files need no naming order.
     """
     for table in TABLES:
-        con.execute(table_view_sql(wh, table))
+        con.execute(table_view_sql(wh, table, history_name(table)))
+    for sql in current_views_sql():  # stage tables: current rows over their history
+        con.execute(sql)
     pending = curated_views()
     while pending:
         failed = []
@@ -107,6 +112,7 @@ def refresh_catalog(wh: Warehouse) -> Path | str:
         tmp = wh.root / "_newsflow" / f"catalog.{os.getpid()}.tmp.duckdb"
         tmp.unlink(missing_ok=True)
         _build_catalog(wh, tmp)
+        checkpoint("catalog")
         os.replace(tmp, final)
         Path(str(tmp) + ".wal").unlink(missing_ok=True)
     return final

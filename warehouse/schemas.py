@@ -141,6 +141,21 @@ RUNS = pa.schema(
         ("rows_written", pa.map_(pa.string(), pa.int64())),
         ("stage_seconds", pa.map_(pa.string(), pa.float64())),
         ("versions", pa.map_(pa.string(), pa.string())),
+        ("rejects_by_reason", pa.map_(pa.string(), pa.int64())),
+    ]
+)
+
+# Which version, model and parameters of each model stage produced an article's current
+# rows; a backfill appends new rows here (see warehouse/versions.py).
+ARTICLE_STAGES = pa.schema(
+    [
+        ("article_id", pa.string()),
+        ("stage", pa.string()),
+        ("version", pa.string()),
+        ("model", pa.string()),
+        ("params", pa.string()),
+        ("run_id", pa.string()),
+        ("processed_at", TS),
     ]
 )
 
@@ -153,6 +168,7 @@ TABLES: dict[str, pa.Schema] = {
     "rejects": REJECTS,
     "duplicates": DUPLICATES,
     "runs": RUNS,
+    "article_stages": ARTICLE_STAGES,
 }
 # Tables whose rows belong to an article and are committed with it.
-ARTICLE_TABLES = ("sentences", "entities", "article_entities", "summaries", "articles")
+ARTICLE_TABLES = ("sentences", "entities", "article_entities", "summaries", "article_stages", "articles")

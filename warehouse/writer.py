@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from tasks.faults import checkpoint
 from warehouse.schemas import ARTICLE_TABLES, TABLES
 
 # Table -> the columns that identify a row; rows with a stored key are not written again.
@@ -97,20 +98,28 @@ class Warehouse:
         folder.mkdir(parents=True, exist_ok=True)
         final = folder / f"part-{key}.parquet"
         tmp = folder / f".part-{key}.{uuid.uuid4().hex[:8]}.tmp"
-        pq.write_table(data, tmp, compression="zstd")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, final)
+        try:
+            pq.write_table(data, tmp, compression="zstd")
+            with open(tmp, "rb") as fh:
+                os.fsync(fh.fileno())
+            checkpoint(f"write:{table}")
+            os.replace(tmp, final)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # a failed write leaves nothing; a crash leaves it to recover()
+            raise
         return final
 
     def _new_rows(self, table: str, data: pa.Table) -> pa.Table:
         cols = KEYS[table]
         stored = self.stored_keys(table)
-        if not stored or data.num_rows == 0:
+        if data.num_rows == 0:
             return data
-        rows = zip(*(data.column(c).to_pylist() for c in cols))
-        mask = pa.array([r not in stored for r in rows], pa.bool_())
-        return data.filter(mask)
+        seen: set[tuple] = set()  # a key repeated within the batch is written once, too
+        mask = []
+        for r in zip(*(data.column(c).to_pylist() for c in cols)):
+            mask.append(r not in stored and r not in seen)
+            seen.add(r)
+        return data.filter(pa.array(mask, pa.bool_()))
 
     def append(self, table: str, data: pa.Table, key: str, day: date) -> int:
         """Write the rows of `data` whose keys are not stored yet; returns rows written."""
@@ -135,8 +144,12 @@ class Warehouse:
                 return written
             keep = pa.array(fresh.column("article_id").to_pylist())
             for table in ARTICLE_TABLES:  # articles last: it is the commit marker
-                data = tables[table]
-                if fresh.num_rows != articles.num_rows:
+                if table == "articles":
+                    checkpoint("commit:articles")
+                data = fresh if table == "articles" else tables.get(table)
+                if data is None:
+                    continue
+                if fresh.num_rows != articles.num_rows and table != "articles":
                     data = data.filter(pc.is_in(data.column("article_id"), value_set=keep))
                 if data.num_rows or table == "articles":
                     self._write_file(table, data, key, day)
@@ -154,6 +167,8 @@ class Warehouse:
                 tmp.unlink(missing_ok=True)
                 removed["temp_files"] += 1
             committed = {p.name for p in self.files("articles")}
+            # a backfill shard's marker is its article_stages file (warehouse/versions.py)
+            committed |= {p.name for p in self.files("article_stages") if p.name.startswith("part-bf-")}
             for table in ARTICLE_TABLES[:-1]:
                 for path in self.files(table):
                     if path.name not in committed:

@@ -36,6 +36,7 @@ class ArticleStructure:
     dateline: str | None = None
     captions: list[str] = field(default_factory=list)
     boilerplate_removed: int = 0
+    boilerplate: list[str] = field(default_factory=list)  # the removed lines, for accounting
     is_truncated: bool = False
     truncation_reason: str | None = None
 
@@ -73,10 +74,10 @@ def parse_article(lines: list[str], has_title: bool = False) -> ArticleStructure
     title = kicker = deck = byline = dateline = None
     captions: list[str] = []
     kept: list[str] = []
-    boilerplate = 0
+    boilerplate: list[str] = []
     for ln in lines:
         if layout.is_boilerplate(ln):
-            boilerplate += 1
+            boilerplate.append(ln)
         elif layout.is_caption(ln):
             captions.append(ln)
         else:
@@ -118,7 +119,8 @@ def parse_article(lines: list[str], has_title: bool = False) -> ArticleStructure
         byline=byline,
         dateline=dateline,
         captions=captions,
-        boilerplate_removed=boilerplate,
+        boilerplate_removed=len(boilerplate),
+        boilerplate=boilerplate,
         is_truncated=truncated,
         truncation_reason=reason,
     )
