@@ -39,9 +39,6 @@ from warehouse.storage import open_warehouse
 from warehouse.versions import STAGES, Fingerprint, fingerprint, stage_table
 from warehouse.writer import Warehouse
 
-FILE_GROUP_BYTES = 16 * 2**20  # read about this much input before enriching it
-
-
 @task(name="commit-shard", retries=2, retry_delay_seconds=[1, 4], cache_policy=NO_CACHE)
 def commit_shard(
     wh: Warehouse, resolved: StepOutput, key: str, run_id: str, stages: dict[str, Fingerprint] | None = None
@@ -57,7 +54,8 @@ def commit_shard(
     return wh.commit_shard(tables, key, now.date())
 
 
-def _file_groups(files: list[str], limit: int = FILE_GROUP_BYTES) -> list[list[str]]:
+def _file_groups(files: list[str], limit: int) -> list[list[str]]:
+    """Files in input order, cut into groups of about `limit` bytes read together."""
     import os
 
     groups, current, size = [], [], 0

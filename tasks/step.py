@@ -69,12 +69,16 @@ class Step:
 
 
 def _is_transient(task, task_run, state) -> bool:
-    """Retry I/O trouble and timeouts; never retry bad input."""
+    """Retry I/O trouble and timeouts; never retry bad input or a broken setup.
+
+    RuntimeError is not transient: it is how a missing model or a torch failure surfaces,
+    and retrying those only delays the error.
+    """
     try:
         state.result()
     except BadInput:
         return False
-    except (OSError, TimeoutError, ConnectionError, RuntimeError):
+    except (OSError, TimeoutError, ConnectionError):
         return True
     except Exception:
         return False
