@@ -19,6 +19,7 @@ from prefect.cache_policies import NO_CACHE
 
 import flows
 from flows.settings import Settings, load_settings
+from tasks.abstractive import AbstractiveSummariser
 from tasks.dedupe import dedupe
 from tasks.entities import EntityResolver
 from tasks.ingest import Ingester, discover
@@ -56,15 +57,32 @@ def _file_groups(files: list[str], limit: int = FILE_GROUP_BYTES) -> list[list[s
 
 
 def _steps(s: Settings) -> dict[str, object]:
-    return {
+    steps = {
         "ingest": Ingester(),
         "segment": Segmenter(s.embedding_model, s.topic_threshold, s.min_article_words),
         "tag": Tagger(s.spacy_model, languages=tuple(s.languages)),
-        "summarise": ExtractiveSummariser(
-            s.embedding_model, s.summary_sentences, s.summary_max_words, s.summary_position_weight
-        ),
-        "entities": EntityResolver(),
     }
+    steps.update(_summarisers(s))
+    steps["entities"] = EntityResolver()
+    return steps
+
+
+def _summarisers(s: Settings) -> dict[str, object]:
+    """One step per configured summary method, run one after the other on each shard."""
+    out = {}
+    if "extractive" in s.summary_methods:
+        out["summarise"] = ExtractiveSummariser(
+            s.embedding_model, s.summary_sentences, s.summary_max_words, s.summary_position_weight,
+            s.summary_redundancy, s.summary_max_fraction, s.embedding_backend,
+        )
+    if "abstractive" in s.summary_methods:
+        if not s.abstractive_model:
+            raise ValueError("summary method 'abstractive' needs NEWSFLOW_ABSTRACTIVE_MODEL (a model folder)")
+        out["summarise-abstractive"] = AbstractiveSummariser(
+            s.abstractive_model, s.abstractive_min_tokens, s.abstractive_max_tokens,
+            s.abstractive_num_beams, batch_size=s.abstractive_batch_size, device=s.abstractive_device,
+        )
+    return out
 
 
 @flow(name="enrich", log_prints=False)
@@ -129,13 +147,16 @@ def enrich(
             shards = []
             for i in range(0, len(result.fresh), settings.shard_size):
                 shard = result.fresh[i : i + settings.shard_size]
-                tagged = stage["tag"].submit(steps["tag"], shard)
-                summarised = stage["summarise"].submit(steps["summarise"], tagged)
-                resolved = stage["entities"].submit(steps["entities"], summarised)
+                futures = {"tag": stage["tag"].submit(steps["tag"], shard)}
+                upstream = futures["tag"]
+                for name in steps:
+                    if name.startswith("summarise"):
+                        upstream = futures[name] = stage[name].submit(steps[name], upstream)
+                resolved = futures["entities"] = stage["entities"].submit(steps["entities"], upstream)
                 committed = commit_shard.submit(wh, resolved, _shard_key(shard, steps), run_id)
-                shards.append((tagged, summarised, resolved, committed))
-            for tagged, summarised, resolved, committed in shards:
-                for name, fut in (("tag", tagged), ("summarise", summarised), ("entities", resolved)):
+                shards.append((futures, resolved, committed))
+            for futures, resolved, committed in shards:
+                for name, fut in futures.items():
                     out = fut.result()
                     seconds[name] += out.stats.get("seconds", 0.0)
                     rejects += out.rejects
