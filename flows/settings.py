@@ -31,7 +31,7 @@ class Settings(BaseSettings):
         ("extractive",), description="Summaries to make: extractive, abstractive (comma-separated)"
     )
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        DEFAULT_EMBEDDING_BACKEND, description="Embedding runtime: torch (fp32), onnx, onnx-int8 (fastest)"
+        DEFAULT_EMBEDDING_BACKEND, description="Embedding runtime: onnx (fp32 ONNX Runtime), torch, onnx-int8 (fastest, less exact)"
     )
     abstractive_model: str | None = Field(None, description="Seq2seq model folder or cached name (BART, PEGASUS, T5)")
     abstractive_min_tokens: int = Field(10, ge=0)
