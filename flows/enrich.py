@@ -21,6 +21,7 @@ import flows
 from flows.observe import publish_run_artifacts, reasons
 from flows.runners import task_runner
 from flows.settings import Settings, load_settings
+from tasks.abstractive import AbstractiveSummariser
 from tasks.dedupe import dedupe
 from tasks.entities import EntityResolver
 from tasks.ingest import Ingester, discover
@@ -69,15 +70,32 @@ def _file_groups(files: list[str], limit: int) -> list[list[str]]:
 
 
 def _steps(s: Settings) -> dict[str, object]:
-    return {
+    steps = {
         "ingest": Ingester(ReadOptions.from_settings(s)),
         "segment": Segmenter(s.embedding_model, s.topic_threshold, s.min_article_words),
         "tag": Tagger(s.spacy_model, languages=tuple(s.languages)),
-        "summarise": ExtractiveSummariser(
-            s.embedding_model, s.summary_sentences, s.summary_max_words, s.summary_position_weight
-        ),
-        "entities": EntityResolver(),
     }
+    steps.update(_summarisers(s))
+    steps["entities"] = EntityResolver()
+    return steps
+
+
+def _summarisers(s: Settings) -> dict[str, object]:
+    """One step per configured summary method, run one after the other on each shard."""
+    out = {}
+    if "extractive" in s.summary_methods:
+        out["summarise"] = ExtractiveSummariser(
+            s.embedding_model, s.summary_sentences, s.summary_max_words, s.summary_position_weight,
+            s.summary_redundancy, s.summary_max_fraction, s.embedding_backend,
+        )
+    if "abstractive" in s.summary_methods:
+        if not s.abstractive_model:
+            raise ValueError("summary method 'abstractive' needs NEWSFLOW_ABSTRACTIVE_MODEL (a model folder)")
+        out["summarise-abstractive"] = AbstractiveSummariser(
+            s.abstractive_model, s.abstractive_min_tokens, s.abstractive_max_tokens,
+            s.abstractive_num_beams, batch_size=s.abstractive_batch_size, device=s.abstractive_device,
+        )
+    return out
 
 
 # The runner is chosen when the flow is loaded: NEWSFLOW_DASK_ADDRESS / _WORKERS pick Dask.
@@ -108,7 +126,7 @@ def enrich(
         log.warning("recovered from an interrupted run: removed %s", removed)
 
     steps = _steps(settings)
-    fingerprints = {name: fingerprint(steps[name]) for name in STAGES}
+    fingerprints = {name: fingerprint(steps[name]) for name in steps if name in STAGES or name.startswith("summarise")}
     stage = {name: run_step_task(name, settings.retries, settings.task_timeout_seconds) for name in steps}
     files, rejects = discover(sources)
     log.info("run %s: %d input files from %d sources into %s", run_id, len(files), len(sources), wh.root)
@@ -148,15 +166,18 @@ def enrich(
             window: deque = deque()
             for i in range(0, len(result.fresh), settings.shard_size):
                 shard = result.fresh[i : i + settings.shard_size]
-                tagged = stage["tag"].submit(steps["tag"], shard)
-                summarised = stage["summarise"].submit(steps["summarise"], tagged)
-                resolved = stage["entities"].submit(steps["entities"], summarised)
+                futures = {"tag": stage["tag"].submit(steps["tag"], shard)}
+                upstream = futures["tag"]
+                for name in steps:  # every configured summary method, one after the other
+                    if name.startswith("summarise"):
+                        upstream = futures[name] = stage[name].submit(steps[name], upstream)
+                resolved = futures["entities"] = stage["entities"].submit(steps["entities"], upstream)
                 committed = commit_shard.submit(wh, resolved, _shard_key(shard, steps), run_id, fingerprints)
-                window.append((tagged, summarised, resolved, committed))
+                window.append((futures, committed))
                 if len(window) >= settings.shards_in_flight:
-                    _collect(window.popleft(), counts, written, seconds, rejects)
+                    _collect(*window.popleft(), counts, written, seconds, rejects)
             while window:
-                _collect(window.popleft(), counts, written, seconds, rejects)
+                _collect(*window.popleft(), counts, written, seconds, rejects)
             if near is not None:  # signatures only once their articles are committed
                 near.persist(wh)
             del result, segmented, ingested
@@ -175,10 +196,9 @@ def enrich(
     return report
 
 
-def _collect(futures: tuple, counts: Counter, written: Counter, seconds: Counter, rejects: list) -> None:
+def _collect(futures: dict, committed, counts: Counter, written: Counter, seconds: Counter, rejects: list) -> None:
     """Wait for one shard's tasks and fold their numbers into the run's accounting."""
-    tagged, summarised, resolved, committed = futures
-    for name, fut in (("tag", tagged), ("summarise", summarised), ("entities", resolved)):
+    for name, fut in futures.items():
         out = fut.result()
         seconds[name] += out.stats.get("seconds", 0.0)
         rejects += out.rejects
@@ -186,7 +206,7 @@ def _collect(futures: tuple, counts: Counter, written: Counter, seconds: Counter
     written.update(rows)
     counts["articles"] += rows["articles"]
     # another run may have committed some of these articles meanwhile
-    counts["duplicates"] += len(resolved.result().items) - rows["articles"]
+    counts["duplicates"] += len(futures["entities"].result().items) - rows["articles"]
 
 
 def _shard_key(shard: list[Article], steps: dict) -> str:

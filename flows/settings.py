@@ -5,10 +5,13 @@ Every field can be set by an environment variable `NEWSFLOW_<FIELD>` (for exampl
 """
 from __future__ import annotations
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+import json
+from typing import Annotated, Literal
 
-from tasks.models import DEFAULT_EMBEDDING_MODEL, DEFAULT_SPACY_MODEL
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from tasks.models import DEFAULT_EMBEDDING_BACKEND, DEFAULT_EMBEDDING_MODEL, DEFAULT_SPACY_MODEL
 
 
 class Settings(BaseSettings):
@@ -23,7 +26,21 @@ class Settings(BaseSettings):
     group_bytes: int = Field(4 * 2**20, ge=1, description="Input bytes read and segmented before enriching them")
     summary_sentences: int = Field(3, ge=1, description="Sentences per extractive summary")
     summary_max_words: int | None = Field(None, description="Word budget per summary (None: no budget)")
-    summary_position_weight: float = Field(0.3, ge=0, le=1)
+    summary_position_weight: float = Field(0.95, ge=0, le=1, description="Position prior against centrality")
+    summary_redundancy: float = Field(0.6, ge=0, le=1, description="MMR lambda: relevance against novelty")
+    summary_max_fraction: float | None = Field(0.5, gt=0, le=1, description="Share of a short article's sentences a summary may take")
+    summary_methods: Annotated[tuple[Literal["extractive", "abstractive"], ...], NoDecode] = Field(
+        ("extractive",), description="Summaries to make: extractive, abstractive (comma-separated)"
+    )
+    embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        DEFAULT_EMBEDDING_BACKEND, description="Embedding runtime: onnx (fp32 ONNX Runtime), torch, onnx-int8 (fastest, less exact)"
+    )
+    abstractive_model: str | None = Field(None, description="Seq2seq model folder or cached name (BART, PEGASUS, T5)")
+    abstractive_min_tokens: int = Field(10, ge=0)
+    abstractive_max_tokens: int = Field(128, ge=1)
+    abstractive_num_beams: int = Field(4, ge=1)
+    abstractive_batch_size: int = Field(8, ge=1)
+    abstractive_device: str = Field("auto", description="auto (CUDA when present), cpu, cuda, cuda:N")
     topic_threshold: float = Field(0.15, description="Window similarity below which a dump is split")
     min_article_words: int = Field(5, ge=1, description="Shorter articles are rejected as too_short")
     retries: int = Field(2, ge=0, description="Retries of a failed task (transient errors only)")
@@ -44,6 +61,13 @@ class Settings(BaseSettings):
     dask_address: str | None = Field(None, description="Dask scheduler (tcp://host:8786): run shard tasks on it")
     dask_workers: int | None = Field(None, ge=1, description="Run shard tasks on a local Dask cluster of this many processes")
     dask_threads_per_worker: int = Field(1, ge=1, description="Threads per local Dask worker process")
+
+    @field_validator("summary_methods", mode="before")
+    @classmethod
+    def _split_methods(cls, value):
+        if isinstance(value, str):  # "extractive,abstractive" or a JSON list
+            value = json.loads(value) if value.strip().startswith("[") else value.split(",")
+        return tuple(v.strip() for v in value if v.strip())
 
 
 def load_settings(**overrides) -> Settings:

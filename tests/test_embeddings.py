@@ -1,0 +1,53 @@
+"""Embedding backends: the ONNX Runtime ones agree with PyTorch fp32, long texts are
+embedded window by window, and every backend is one model per process."""
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from conftest import DEVDATA
+
+
+@pytest.fixture(scope="module")
+def sentences() -> list[str]:
+    rows = [json.loads(line) for line in DEVDATA.read_text().splitlines()[:6]]
+    return [s for r in rows for s in re.split(r"(?<=[.!?])\s+", r["text"].replace("\n", " ")) if s]
+
+
+@pytest.mark.parametrize("backend", ["onnx", "onnx-int8"])
+def test_onnx_backends_match_torch(embedder, sentences, backend, tmp_path_factory):
+    from tasks.models import sentence_embedder
+
+    ref = sentence_embedder(backend="torch").encode(sentences)
+    got = sentence_embedder(backend=backend).encode(sentences)
+    cos = (ref * got).sum(1)
+    assert got.shape == ref.shape
+    np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-4)
+    assert cos.min() > (0.999 if backend == "onnx" else 0.95), cos.min()
+    assert cos.mean() > (0.9999 if backend == "onnx" else 0.98), cos.mean()
+
+
+def test_long_text_uses_every_window(sentences):
+    from tasks.models import sentence_embedder
+
+    e = sentence_embedder(backend="torch")
+    head = " ".join(sentences[:12])
+    tail = " ".join(sentences[-12:])
+    assert len(e.tokenizer(head + " " + tail).input_ids) > 256
+    text = head + " " + tail
+    cut = e.tokenizer.decode(e.tokenizer(text, add_special_tokens=False).input_ids[:250])
+    whole, truncated, last = e.encode([text, cut, tail])
+    # the tail past the 256-token window counts: closer to the tail than the cut text is
+    assert whole @ last > truncated @ last + 0.02
+    assert e.encode([""]).shape == (1, e.dim)
+    assert e.encode([]).shape == (0, e.dim)
+
+
+def test_unknown_backend_is_a_clear_error():
+    from tasks.models import SentenceEmbedder
+
+    with pytest.raises(ValueError, match="unknown embedding backend"):
+        SentenceEmbedder("all-MiniLM-L6-v2", "tensorrt")
