@@ -104,8 +104,10 @@ class NearDuplicateIndex:
         """The index of every stored article: persisted signatures, the missing ones
         computed from stored bodies (and persisted)."""
         index = cls(threshold, num_perm)
-        folder = cls.folder(wh)
-        for path in sorted(folder.glob("part-*.parquet")):
+        remote = getattr(wh, "filesystem", None) is not None
+        folder = None if remote else cls.folder(wh)
+        # On object storage signatures are not kept: they are recomputed from stored bodies.
+        for path in [] if remote else sorted(folder.glob("part-*.parquet")):
             table = pq.read_table(path)
             for aid, sig in zip(table.column("article_id").to_pylist(), table.column("signature").to_numpy()):
                 if len(sig) == num_perm:  # written with another permutation count: recomputed below
@@ -114,14 +116,15 @@ class NearDuplicateIndex:
         missing = stored - index.signatures.keys()
         if missing:
             for path in wh.files("articles"):
-                for batch in pq.ParquetFile(path).iter_batches(columns=["article_id", "body"], batch_size=512):
+                source = wh.filesystem.open(str(path), "rb") if remote else path
+                for batch in pq.ParquetFile(source).iter_batches(columns=["article_id", "body"], batch_size=512):
                     for aid, body in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()):
                         if aid in missing and aid not in index.signatures:
                             sig = signature(body or "", num_perm)
                             index._add(aid, sig)
                             index.pending[aid] = sig
             index.persist(wh, stored)
-        if len(list(folder.glob("part-*.parquet"))) > COMPACT_AFTER_FILES:
+        if not remote and len(list(folder.glob("part-*.parquet"))) > COMPACT_AFTER_FILES:
             index.compact(wh)
         return index
 
@@ -140,6 +143,9 @@ class NearDuplicateIndex:
 
         Articles not (yet) stored stay pending, so a signature never outlives its article.
         """
+        if getattr(wh, "filesystem", None) is not None:  # object storage: nothing is kept
+            self.pending.clear()
+            return 0
         stored_ids = wh.stored_article_ids() if stored_ids is None else stored_ids
         ready = [aid for aid in self.pending if aid in stored_ids]
         if not ready:
