@@ -58,7 +58,9 @@ def _file_groups(files: list[str], limit: int = FILE_GROUP_BYTES) -> list[list[s
 def _steps(s: Settings) -> dict[str, object]:
     return {
         "ingest": Ingester(),
-        "segment": Segmenter(s.embedding_model, s.topic_threshold, s.min_article_words),
+        "segment": Segmenter(
+            s.embedding_model, s.topic_threshold, s.min_article_words, s.boundary_threshold, s.boundary_model
+        ),
         "tag": Tagger(s.spacy_model, languages=tuple(s.languages)),
         "summarise": ExtractiveSummariser(
             s.embedding_model, s.summary_sentences, s.summary_max_words, s.summary_position_weight

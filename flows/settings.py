@@ -22,7 +22,13 @@ class Settings(BaseSettings):
     summary_sentences: int = Field(3, ge=1, description="Sentences per extractive summary")
     summary_max_words: int | None = Field(None, description="Word budget per summary (None: no budget)")
     summary_position_weight: float = Field(0.3, ge=0, le=1)
-    topic_threshold: float = Field(0.15, description="Window similarity below which a dump is split")
+    topic_threshold: float = Field(
+        0.0, description="Cut a dump wherever window similarity falls below this, whatever other cues say (0: off)"
+    )
+    boundary_threshold: float | None = Field(
+        None, ge=0, le=1, description="Boundary probability at which a dump is split (None: the model's own)"
+    )
+    boundary_model: str | None = Field(None, description="Boundary model weights file (None: the bundled one)")
     min_article_words: int = Field(5, ge=1, description="Shorter articles are rejected as too_short")
     retries: int = Field(2, ge=0, description="Retries of a failed task (transient errors only)")
     task_timeout_seconds: float | None = Field(None, description="Timeout of one stage task (None: no timeout)")

@@ -1,9 +1,11 @@
 """Article boundaries in a dump of concatenated articles.
 
-Layout cues come first (a kicker, a headline-like line, a line cut off mid-sentence,
-a wide gap of blank lines); inside each layout segment a topic-shift test on sentence
-embeddings finds the joins that layout cannot see. Every boundary keeps its cue and a
-confidence so a user can audit or re-threshold it.
+Every gap before a prose line is a candidate. Its cues (`features`: layout, truncation,
+kicker/byline/dateline, shared names and words, and topic shift between sentence
+embeddings of neighbouring windows) are weighed by a small trained model
+(`boundary_model`) into a probability; gaps at or above the threshold are boundaries.
+Each boundary keeps that probability as its confidence and names its strongest cue, so a
+user can audit or re-threshold it.
 """
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from tasks.segment import layout
+from tasks.segment.boundary_model import load_models
+from tasks.segment.features import ALL_FEATURES, gap_features
 
 
 @dataclass(slots=True)
@@ -44,82 +47,62 @@ def dump_lines(text: str) -> list[Line]:
     return out
 
 
-def _furniture(text: str) -> bool:
-    return layout.is_caption(text) or layout.is_boilerplate(text)
+@dataclass(slots=True)
+class GapScores:
+    index: list[int]  # line each candidate boundary would start
+    features: np.ndarray  # one row per candidate (see `features`)
+    prob: np.ndarray  # boundary probability per candidate
+    cue: list[str]  # the feature that pushed each candidate most towards a boundary
+    threshold: float  # the cut the model was trained with
 
 
-def layout_boundaries(lines: list[Line]) -> list[Boundary]:
-    """Boundaries that the page layout alone makes certain enough."""
-    gaps = [ln.blank_before for ln in lines[1:]]
-    # A dump that separates paragraphs by one blank line separates articles by more.
-    usual_gap = int(np.median(gaps)) if gaps else 0
-    found: list[Boundary] = []
-    prose_before = False
-    for i, ln in enumerate(lines):
-        if i == 0 or _furniture(ln.text):
-            prose_before = prose_before or (i == 0 and not _furniture(ln.text))
-            continue
-        prev = next((p.text for p in reversed(lines[:i]) if not _furniture(p.text)), None)
-        nxt = lines[i + 1].text if i + 1 < len(lines) else None
-        if layout.split_kicker(ln.text):
-            found.append(Boundary(i, 0.95, "kicker"))
-        elif prev is not None and layout.is_cut_off(prev):
-            found.append(Boundary(i, 0.9, "previous_line_cut_off"))
-        elif (
-            layout.is_title_like(ln.text)
-            and nxt is not None
-            and not layout.is_title_like(prev or "")
-            and prose_before
-        ):
-            found.append(Boundary(i, 0.85, "headline"))
-        elif ln.blank_before > max(usual_gap, 1):
-            found.append(Boundary(i, 0.8, "blank_gap"))
-        prose_before = True
-    return found
-
-
-def topic_boundaries(
+def boundary_scores(
     lines: list[Line],
-    start: int,
-    end: int,
-    embeddings: np.ndarray,
-    threshold: float,
-    window: int = 3,
-) -> list[Boundary]:
-    """Topic shifts inside lines[start:end]: local minima of window similarity below threshold."""
-    idx = [i for i in range(start, end) if not _furniture(lines[i].text)]
-    if len(idx) < 2:
-        return []
-    sims = {}
-    for k in range(1, len(idx)):
-        before = embeddings[[idx[j] for j in range(max(0, k - window), k)]].mean(0)
-        after = embeddings[[idx[j] for j in range(k, min(len(idx), k + 2))]].mean(0)
-        denom = float(np.linalg.norm(before) * np.linalg.norm(after)) or 1.0
-        sims[k] = float(before @ after) / denom
-    found = []
-    for k, s in sims.items():
-        local_min = s <= sims.get(k - 1, 1.0) and s <= sims.get(k + 1, 1.0)
-        if s < threshold and local_min:
-            confidence = round(min(0.99, 0.5 + (threshold - s) / (2 * threshold)), 3)
-            found.append(Boundary(idx[k], confidence, "topic_shift"))
-    return found
+    embeddings: np.ndarray | None = None,
+    model_path: str | None = None,
+) -> GapScores:
+    """Score every candidate gap of a dump.
+
+    `embeddings` (one unit row per line) switch on the topic-shift cues; without them the
+    layout-only model is used.
+    """
+    model = load_models(model_path)["full" if embeddings is not None else "layout"]
+    X, idx = gap_features([ln.text for ln in lines], [ln.blank_before for ln in lines], embeddings)
+    probs = model.predict(X)
+    cues = [model.features[j] for j in model.contributions(X).argmax(1)] if idx else []
+    return GapScores(idx, X, probs, cues, model.threshold)
 
 
 def find_boundaries(
     lines: list[Line],
     embed: Callable[[list[str]], np.ndarray] | None = None,
-    topic_threshold: float = 0.15,
+    topic_threshold: float = 0.0,
+    boundary_threshold: float | None = None,
+    model_path: str | None = None,
 ) -> list[Boundary]:
-    """All article starts after the first, in line order."""
-    found = layout_boundaries(lines)
-    if embed is not None and len(lines) > 1:
-        cuts = [0] + [b.index for b in found] + [len(lines)]
-        spans = [(a, b) for a, b in zip(cuts, cuts[1:]) if b - a > 1]
-        if spans:
-            wanted = sorted({i for a, b in spans for i in range(a, b)})
-            vectors = embed([lines[i].text for i in wanted])
-            emb = np.zeros((len(lines), vectors.shape[1]), dtype=np.float32)
-            emb[wanted] = vectors
-            for a, b in spans:
-                found.extend(topic_boundaries(lines, a, b, emb, topic_threshold))
-    return sorted(found, key=lambda b: b.index)
+    """All article starts after the first, in line order.
+
+    boundary_threshold: probability at or above which a gap is a boundary (None: the
+    threshold the model was trained with). topic_threshold: a gap after a complete
+    sentence whose window similarity (2 and 3 lines a side) is below it is cut whatever the
+    other cues say (0 turns this override off).
+    """
+    emb = embed([ln.text for ln in lines]) if embed is not None and len(lines) > 1 else None
+    return decide(boundary_scores(lines, emb, model_path), topic_threshold, boundary_threshold)
+
+
+def decide(scores: GapScores, topic_threshold: float = 0.0, boundary_threshold: float | None = None) -> list[Boundary]:
+    """Boundaries from scored gaps (see `find_boundaries` for the thresholds)."""
+    cut = scores.threshold if boundary_threshold is None else boundary_threshold
+    found = []
+    topic = scores.features.shape[1] == len(ALL_FEATURES) and topic_threshold > 0
+    if topic:
+        cols = [ALL_FEATURES.index(f) for f in ("sim_window2", "sim_window3", "prev_ends_sentence")]
+    for k, (i, p, cue) in enumerate(zip(scores.index, scores.prob, scores.cue)):
+        if p >= cut:
+            found.append(Boundary(i, round(float(p), 3), cue))
+        elif topic:
+            w2, w3, ends = scores.features[k, cols]
+            if ends and max(w2, w3) < topic_threshold:
+                found.append(Boundary(i, round(float(p), 3), "topic_override"))
+    return found
