@@ -51,8 +51,10 @@ class EmbeddingCache:
 
 def centroids(articles, cache: EmbeddingCache) -> np.ndarray:
     """Mean paragraph embedding per article, unit length (for one-topic grouping)."""
+    from tasks.segment.features import topic_text
+
     rows = []
     for a in articles:
-        v = cache.encode(list(a.paragraphs)).mean(0)
+        v = cache.encode([topic_text(p) for p in a.paragraphs]).mean(0)
         rows.append(v / (np.linalg.norm(v) or 1.0))
     return np.stack(rows)

@@ -7,6 +7,7 @@ import time
 from common import EmbeddingCache
 from dumps import build_dump, load_articles
 from tasks.segment.boundaries import dump_lines
+from tasks.segment.features import topic_text
 
 
 def main() -> None:
@@ -20,7 +21,7 @@ def main() -> None:
                 for trunc in (0.0, 1.0):
                     for dec in (False, True) if layout == "none" else (False,):
                         d = build_dump([a], layout, titles, trunc, dec, random.Random(1))
-                        texts.update(ln.text for ln in dump_lines(d.text))
+                        texts.update(topic_text(ln.text) for ln in dump_lines(d.text))
     texts = sorted(texts)
     print(f"{len(texts)} distinct lines")
     for i in range(0, len(texts), 128):

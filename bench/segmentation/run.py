@@ -20,6 +20,7 @@ from common import OUT, EmbeddingCache, centroids
 from dumps import build_dump, load_articles, one_topic_groups, split
 from metrics import boundary_counts, pk, prf, window_diff
 from tasks.segment.boundaries import boundary_scores, decide, dump_lines
+from tasks.segment.features import topic_text
 
 # name: (topic, layout, titles, truncate_share, decorate, articles per dump, target Pk)
 CONDITIONS = {
@@ -57,7 +58,7 @@ def main() -> None:
             group = one_topic_groups(articles, cents, size, rng) if topic == "one_topic" else rng.sample(articles, size)
             d = build_dump(group, layout, titles, trunc, dec, rng)
             lines = dump_lines(d.text)
-            emb = None if args.layout_only else cache.encode([ln.text for ln in lines])
+            emb = None if args.layout_only else cache.encode([topic_text(ln.text) for ln in lines])
             t0 = time.perf_counter()
             hyp = [0] + [b.index for b in decide(boundary_scores(lines, emb), args.topic_threshold, args.threshold)]
             secs.append(time.perf_counter() - t0)

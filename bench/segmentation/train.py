@@ -20,7 +20,7 @@ from dumps import build_dump, load_articles, one_topic_groups, split
 from metrics import boundary_counts, pk, prf
 from tasks.segment.boundaries import GapScores, decide, dump_lines
 from tasks.segment.boundary_model import BoundaryModel, fit_logistic
-from tasks.segment.features import ALL_FEATURES, LAYOUT_FEATURES, gap_features
+from tasks.segment.features import ALL_FEATURES, LAYOUT_FEATURES, gap_features, topic_text
 
 N_DUMPS = 500
 SEED = 7
@@ -42,7 +42,7 @@ def featurise(dumps, cache, with_embeddings: bool):
     per_dump = []
     for d in dumps:
         lines = dump_lines(d.text)
-        emb = cache.encode([ln.text for ln in lines]) if with_embeddings else None
+        emb = cache.encode([topic_text(ln.text) for ln in lines]) if with_embeddings else None
         X, idx = gap_features([ln.text for ln in lines], [ln.blank_before for ln in lines], emb)
         gold = set(d.starts)
         per_dump.append((X, np.array([i in gold for i in idx], dtype=float), idx, d))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from tasks.segment.boundary_model import load_models
-from tasks.segment.features import ALL_FEATURES, gap_features
+from tasks.segment.features import ALL_FEATURES, gap_features, topic_text
 
 
 @dataclass(slots=True)
@@ -87,7 +87,7 @@ def find_boundaries(
     sentence whose window similarity (2 and 3 lines a side) is below it is cut whatever the
     other cues say (0 turns this override off).
     """
-    emb = embed([ln.text for ln in lines]) if embed is not None and len(lines) > 1 else None
+    emb = embed([topic_text(ln.text) for ln in lines]) if embed is not None and len(lines) > 1 else None
     return decide(boundary_scores(lines, emb, model_path), topic_threshold, boundary_threshold)
 
 

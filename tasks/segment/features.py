@@ -72,6 +72,17 @@ _STOP = frozenset(
     .split()
 )
 _WINDOW = 3
+_TOPIC_WORDS = 80
+
+
+def topic_text(line: str) -> str:
+    """What of a line is embedded for topic cues: its opening words.
+
+    A whole article on one line states its topic up front; the cap keeps one-article-per-line
+    dumps as cheap to embed as paragraph-per-line ones.
+    """
+    parts = line.split()
+    return line if len(parts) <= _TOPIC_WORDS else " ".join(parts[:_TOPIC_WORDS])
 
 
 def names(text: str) -> set[str]:
