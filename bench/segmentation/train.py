@@ -22,7 +22,7 @@ from tasks.segment.boundaries import GapScores, decide, dump_lines
 from tasks.segment.boundary_model import BoundaryModel, fit_logistic
 from tasks.segment.features import ALL_FEATURES, LAYOUT_FEATURES, gap_features, topic_text
 
-N_DUMPS = 500
+N_DUMPS = 300
 SEED = 7
 
 

@@ -32,6 +32,8 @@ LAYOUT_FEATURES = [
     "cur_time_word",
     "blank_rare",
     "blank_any",
+    "blank_missing",
+    "title_missing",
     "log_words_prev",
     "log_words_cur",
     "log_words_dump",
@@ -144,6 +146,11 @@ def gap_features(
     name_sets = [names(t) for t in lines]
     word_sets = [content_words(t) for t in lines]
     title_like = [layout.is_title_like(t) for t in lines]
+    # Dump-level habits: a dump that marks some article starts with blank lines or
+    # headlines marks them all, so a gap without the mark is unlikely to be a start.
+    uses_blanks = any(b > usual_gap for b in blanks[1:])
+    heads = [title_like[k] and k + 1 < n and not title_like[k + 1] for k in range(n)]
+    uses_titles = sum(heads) >= max(2, 0.05 * n)
 
     rows = []
     for k in range(1, n):
@@ -172,6 +179,8 @@ def gap_features(
             bool(_TIME_WORD.search(cur_t[:200])),
             blanks[k] > usual_gap,
             blanks[k] > 0,
+            uses_blanks and blanks[k] <= usual_gap,
+            uses_titles and not heads[k] and not title_like[k - 1],
             math.log1p(n_words[k - 1]),
             math.log1p(n_words[k]),
             math.log1p(dump_words),
