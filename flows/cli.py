@@ -147,7 +147,7 @@ def segment(
     path: Annotated[Path, typer.Argument(help="A text dump to split into articles ('-' reads stdin)", dir_okay=False)],
     layout_only: Annotated[bool, typer.Option(help="Use layout cues only (no embedding model)")] = False,
     boundary_threshold: Annotated[float | None, typer.Option(help="Boundary probability cut (default: the model's)")] = None,
-    topic_threshold: Annotated[float | None, typer.Option(help="Cut below this window similarity, whatever else (0: off)")] = None,
+    topic_threshold: Annotated[float | None, typer.Option(help="Cut at window-similarity minima below this, inside layout stretches (0: off)")] = None,
     body: Annotated[bool, typer.Option(help="Print each body in full with its paragraph offsets")] = False,
 ) -> None:
     """Split a text dump into articles and print their structure as JSON (for debugging)."""

@@ -23,7 +23,7 @@ class Settings(BaseSettings):
     summary_max_words: int | None = Field(None, description="Word budget per summary (None: no budget)")
     summary_position_weight: float = Field(0.3, ge=0, le=1)
     topic_threshold: float = Field(
-        0.0, description="Cut a dump wherever window similarity falls below this, whatever other cues say (0: off)"
+        0.15, description="Inside a dump's layout stretches, cut at window-similarity minima below this (0: off)"
     )
     boundary_threshold: float | None = Field(
         None, ge=0, le=1, description="Boundary probability at which a dump is split (None: the model's own)"

@@ -19,7 +19,7 @@ import numpy as np
 from common import OUT, EmbeddingCache, centroids
 from dumps import build_dump, load_articles, one_topic_groups, split
 from metrics import boundary_counts, pk, prf, window_diff
-from tasks.segment.boundaries import boundary_scores, decide, dump_lines
+from tasks.segment.boundaries import TOPIC_THRESHOLD, boundary_scores, decide, dump_lines
 from tasks.segment.features import topic_text
 
 # name: (topic, layout, titles, truncate_share, decorate, articles per dump, target Pk)
@@ -41,7 +41,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dumps", type=int, default=40, help="dumps per condition")
     ap.add_argument("--layout-only", action="store_true", help="no embeddings (layout model)")
-    ap.add_argument("--topic-threshold", type=float, default=0.0)
+    ap.add_argument("--topic-threshold", type=float, default=TOPIC_THRESHOLD)
     ap.add_argument("--threshold", type=float, default=None, help="boundary probability cut")
     args = ap.parse_args()
     cache = EmbeddingCache()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from tasks.models import DEFAULT_EMBEDDING_MODEL, sentence_embedder
 from tasks.records import Article, SourceRecord, content_hash
-from tasks.segment.boundaries import Line, dump_lines, find_boundaries
+from tasks.segment.boundaries import TOPIC_THRESHOLD, Line, dump_lines, find_boundaries
 from tasks.segment.structure import ArticleStructure, parse_article
 from tasks.step import Step
 
@@ -17,7 +17,7 @@ __all__ = ["Segmenter", "segment_text", "split_dump", "parse_article"]
 def segment_text(
     text: str,
     embedding_model: str | None = DEFAULT_EMBEDDING_MODEL,
-    topic_threshold: float = 0.0,
+    topic_threshold: float = TOPIC_THRESHOLD,
     boundary_threshold: float | None = None,
     boundary_model: str | None = None,
 ) -> list[tuple[ArticleStructure, float, str]]:
@@ -34,7 +34,7 @@ def segment_text(
 def split_dump(
     text: str,
     embedding_model: str | None = DEFAULT_EMBEDDING_MODEL,
-    topic_threshold: float = 0.0,
+    topic_threshold: float = TOPIC_THRESHOLD,
     boundary_threshold: float | None = None,
     boundary_model: str | None = None,
 ) -> list[tuple[list[Line], float, str, str]]:
@@ -67,7 +67,7 @@ class Segmenter(Step):
     def __init__(
         self,
         embedding_model: str | None = DEFAULT_EMBEDDING_MODEL,
-        topic_threshold: float = 0.0,
+        topic_threshold: float = TOPIC_THRESHOLD,
         min_words: int = 5,
         boundary_threshold: float | None = None,
         boundary_model: str | None = None,

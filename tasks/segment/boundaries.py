@@ -14,8 +14,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tasks.segment import layout
 from tasks.segment.boundary_model import load_models
-from tasks.segment.features import ALL_FEATURES, gap_features, topic_text
+from tasks.segment.features import ALL_FEATURES, LAYOUT_FEATURES, gap_features, topic_text
+
+TOPIC_THRESHOLD = 0.15  # window cosine below which a topic shift inside a layout stretch is cut
 
 
 @dataclass(slots=True)
@@ -47,6 +50,10 @@ def dump_lines(text: str) -> list[Line]:
     return out
 
 
+def _furniture(text: str) -> bool:
+    return layout.is_caption(text) or layout.is_boilerplate(text)
+
+
 @dataclass(slots=True)
 class GapScores:
     index: list[int]  # line each candidate boundary would start
@@ -54,6 +61,8 @@ class GapScores:
     prob: np.ndarray  # boundary probability per candidate
     cue: list[str]  # the feature that pushed each candidate most towards a boundary
     threshold: float  # the cut the model was trained with
+    embeddings: np.ndarray | None = None  # content lines' embeddings: the first line's, then one per candidate
+    words: np.ndarray | None = None  # content lines' word counts, in the same order
 
 
 def boundary_scores(
@@ -70,39 +79,101 @@ def boundary_scores(
     X, idx = gap_features([ln.text for ln in lines], [ln.blank_before for ln in lines], embeddings)
     probs = model.predict(X)
     cues = [model.features[j] for j in model.contributions(X).argmax(1)] if idx else []
-    return GapScores(idx, X, probs, cues, model.threshold)
+    content, n_words = None, None
+    if idx:
+        rows = [next(i for i in range(idx[0]) if not _furniture(lines[i].text))] + idx
+        n_words = np.array([len(layout.words(lines[i].text)) for i in rows])
+        content = embeddings[rows] if embeddings is not None else None
+    return GapScores(idx, X, probs, cues, model.threshold, content, n_words)
 
 
 def find_boundaries(
     lines: list[Line],
     embed: Callable[[list[str]], np.ndarray] | None = None,
-    topic_threshold: float = 0.0,
+    topic_threshold: float = TOPIC_THRESHOLD,
     boundary_threshold: float | None = None,
     model_path: str | None = None,
 ) -> list[Boundary]:
     """All article starts after the first, in line order.
 
-    boundary_threshold: probability at or above which a gap is a boundary (None: the
-    threshold the model was trained with). topic_threshold: a gap after a complete
-    sentence whose window similarity (2 and 3 lines a side) is below it is cut whatever the
-    other cues say (0 turns this override off).
+    boundary_threshold: confidence at or above which a gap is a boundary (None: the
+    threshold the model was trained with); layout rules and the model both give one.
+    topic_threshold: inside the stretches between those boundaries, a local minimum of
+    window similarity below it is cut too (0 turns this off). See `decide`.
     """
     emb = embed([topic_text(ln.text) for ln in lines]) if embed is not None and len(lines) > 1 else None
     return decide(boundary_scores(lines, emb, model_path), topic_threshold, boundary_threshold)
 
 
-def decide(scores: GapScores, topic_threshold: float = 0.0, boundary_threshold: float | None = None) -> list[Boundary]:
-    """Boundaries from scored gaps (see `find_boundaries` for the thresholds)."""
+# Layout rules that settle a boundary on their own, with their confidence (a feature column each).
+_LAYOUT_RULES = (("cur_kicker", 0.95), ("prev_cut_off", 0.9), ("cur_title_then_prose", 0.85), ("blank_rare", 0.8))
+# Lines this long are whole articles, not paragraphs (news paragraphs run 20-40 words):
+# a dump whose typical line is this long has one article per line ...
+_ARTICLE_PER_LINE_WORDS = 50
+# ... and, in a dump of paragraphs, a line this many times the typical one (and 80 words at
+# least) is an article of its own (a scrape that flattened some articles).
+_WHOLE_ARTICLE_RATIO, _WHOLE_ARTICLE_MIN_WORDS = 3.0, 80
+_LINE_RULE_CONFIDENCE = 0.8
+
+
+def decide(
+    scores: GapScores, topic_threshold: float = TOPIC_THRESHOLD, boundary_threshold: float | None = None
+) -> list[Boundary]:
+    """Boundaries from scored gaps, in two passes.
+
+    1. Hard decisions: a gap whose confidence reaches the cut, the confidence being the
+       model's probability or, when a layout rule fires (kicker, previous line cut off,
+       headline followed by prose, unusually wide blank gap, a line long enough to be a
+       whole article), that rule's confidence if higher.
+    2. Topic shift inside each stretch left between hard boundaries: window similarity
+       (up to 3 lines before, 2 after, never reaching past the stretch) is computed, and a
+       local minimum below `topic_threshold` is cut (cue 'topic_shift'). Restricting the
+       windows to the stretch keeps a neighbouring article from diluting the contrast.
+    """
     cut = scores.threshold if boundary_threshold is None else boundary_threshold
-    found = []
-    topic = scores.features.shape[1] == len(ALL_FEATURES) and topic_threshold > 0
-    if topic:
-        cols = [ALL_FEATURES.index(f) for f in ("sim_window2", "sim_window3", "prev_ends_sentence")]
+    names = ALL_FEATURES if scores.features.shape[1] == len(ALL_FEATURES) else LAYOUT_FEATURES
+    col = {f: names.index(f) for f in names}
+    prev_title = scores.features[:, col["prev_title_like"]] if len(scores.index) else np.zeros(0)
+    whole = np.zeros(len(scores.index) + 1, dtype=bool)
+    per_line = False
+    if scores.words is not None:
+        typical = float(np.median(scores.words))
+        per_line = typical >= _ARTICLE_PER_LINE_WORDS
+        whole = scores.words >= max(_WHOLE_ARTICLE_MIN_WORDS, _WHOLE_ARTICLE_RATIO * typical)
+    hard: dict[int, Boundary] = {}
     for k, (i, p, cue) in enumerate(zip(scores.index, scores.prob, scores.cue)):
-        if p >= cut:
-            found.append(Boundary(i, round(float(p), 3), cue))
-        elif topic:
-            w2, w3, ends = scores.features[k, cols]
-            if ends and max(w2, w3) < topic_threshold:
-                found.append(Boundary(i, round(float(p), 3), "topic_override"))
-    return found
+        conf, why = float(p), cue
+        if per_line or whole[k] or whole[k + 1]:  # rows k and k + 1 meet at candidate k
+            if _LINE_RULE_CONFIDENCE > conf:
+                conf, why = _LINE_RULE_CONFIDENCE, "article_per_line" if per_line else "whole_article_line"
+        for rule, rule_conf in _LAYOUT_RULES:
+            fires = scores.features[k, col[rule]] > 0
+            if rule == "cur_title_then_prose":
+                fires = fires and not prev_title[k] and k > 0
+            if fires and rule_conf > conf:
+                conf, why = rule_conf, rule
+        if conf >= cut:
+            hard[k] = Boundary(i, round(conf, 3), why)
+    found = dict(hard)
+    if scores.embeddings is not None and topic_threshold > 0:
+        # content rows: 0 is the first line, row k + 1 starts at candidate k
+        edges = [0] + [k + 1 for k in sorted(hard)] + [len(scores.index) + 1]
+        for a, b in zip(edges, edges[1:]):
+            for row, s in _segment_topic_cuts(scores.embeddings, a, b, topic_threshold):
+                k = row - 1
+                conf = max(float(scores.prob[k]), min(0.99, 0.5 + (topic_threshold - s) / (2 * topic_threshold)))
+                found[k] = Boundary(scores.index[k], round(conf, 3), "topic_shift")
+    return [found[k] for k in sorted(found)]
+
+
+def _segment_topic_cuts(emb: np.ndarray, a: int, b: int, threshold: float, before: int = 3, after: int = 2):
+    """(row, similarity) of local minima below threshold among rows a+1..b-1 of emb."""
+    sims = {}
+    for r in range(a + 1, b):
+        x = emb[max(a, r - before) : r].mean(0)
+        y = emb[r : min(b, r + after)].mean(0)
+        denom = float(np.linalg.norm(x) * np.linalg.norm(y)) or 1.0
+        sims[r] = float(x @ y) / denom
+    for r, s in sims.items():
+        if s < threshold and s <= sims.get(r - 1, 1.0) and s <= sims.get(r + 1, 1.0):
+            yield r, s
