@@ -106,12 +106,15 @@ def find_boundaries(
 
 
 # Layout rules that settle a boundary on their own, with their confidence (a feature column each).
-_LAYOUT_RULES = (("cur_kicker", 0.95), ("prev_cut_off", 0.9), ("cur_title_then_prose", 0.85), ("blank_rare", 0.8))
-# Lines this long are whole articles, not paragraphs (news paragraphs run 20-40 words):
+# A line cut off mid-sentence and a headline-like line are left to the model: on real
+# articles (lists, subheads) they fire inside articles more often than at their starts.
+_LAYOUT_RULES = (("cur_kicker", 0.95), ("blank_rare", 0.8))
+# Lines this long are whole articles, not paragraphs (news paragraphs run 20-90 words):
 # a dump whose typical line is this long has one article per line ...
-_ARTICLE_PER_LINE_WORDS = 50
+_ARTICLE_PER_LINE_WORDS = 120
 # ... and, in a dump of paragraphs, a line this many times the typical one (and 80 words at
-# least) is an article of its own (a scrape that flattened some articles).
+# least) that stops mid-sentence is a truncated article of its own (a scrape that flattened
+# some articles); a long paragraph that ends its sentence is left to the other cues.
 _WHOLE_ARTICLE_RATIO, _WHOLE_ARTICLE_MIN_WORDS = 3.0, 80
 _LINE_RULE_CONFIDENCE = 0.8
 
@@ -122,9 +125,8 @@ def decide(
     """Boundaries from scored gaps, in two passes.
 
     1. Hard decisions: a gap whose confidence reaches the cut, the confidence being the
-       model's probability or, when a layout rule fires (kicker, previous line cut off,
-       headline followed by prose, unusually wide blank gap, a line long enough to be a
-       whole article), that rule's confidence if higher.
+       model's probability or, when a layout rule fires (kicker, unusually wide blank gap,
+       lines long enough to be whole articles), that rule's confidence if higher.
     2. Topic shift inside each stretch left between hard boundaries: window similarity
        (up to 3 lines before, 2 after, never reaching past the stretch) is computed, and a
        local minimum below `topic_threshold` is cut (cue 'topic_shift'). Restricting the
@@ -133,24 +135,21 @@ def decide(
     cut = scores.threshold if boundary_threshold is None else boundary_threshold
     names = ALL_FEATURES if scores.features.shape[1] == len(ALL_FEATURES) else LAYOUT_FEATURES
     col = {f: names.index(f) for f in names}
-    prev_title = scores.features[:, col["prev_title_like"]] if len(scores.index) else np.zeros(0)
     whole = np.zeros(len(scores.index) + 1, dtype=bool)
     per_line = False
     if scores.words is not None:
         typical = float(np.median(scores.words))
         per_line = typical >= _ARTICLE_PER_LINE_WORDS
-        whole = scores.words >= max(_WHOLE_ARTICLE_MIN_WORDS, _WHOLE_ARTICLE_RATIO * typical)
+        cut_off = np.append(scores.features[:, col["prev_cut_off"]] > 0, False)  # per row
+        whole = cut_off & (scores.words >= max(_WHOLE_ARTICLE_MIN_WORDS, _WHOLE_ARTICLE_RATIO * typical))
     hard: dict[int, Boundary] = {}
     for k, (i, p, cue) in enumerate(zip(scores.index, scores.prob, scores.cue)):
         conf, why = float(p), cue
-        if per_line or whole[k] or whole[k + 1]:  # rows k and k + 1 meet at candidate k
+        if per_line or whole[k + 1]:  # candidate k starts row k + 1
             if _LINE_RULE_CONFIDENCE > conf:
                 conf, why = _LINE_RULE_CONFIDENCE, "article_per_line" if per_line else "whole_article_line"
         for rule, rule_conf in _LAYOUT_RULES:
-            fires = scores.features[k, col[rule]] > 0
-            if rule == "cur_title_then_prose":
-                fires = fires and not prev_title[k] and k > 0
-            if fires and rule_conf > conf:
+            if scores.features[k, col[rule]] > 0 and rule_conf > conf:
                 conf, why = rule_conf, rule
         if conf >= cut:
             hard[k] = Boundary(i, round(conf, 3), why)
