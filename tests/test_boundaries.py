@@ -11,7 +11,7 @@ from tasks.segment import segment_text, split_dump
 from tasks.segment.boundaries import dump_lines, find_boundaries
 from tasks.segment.features import ALL_FEATURES
 
-CUES = set(ALL_FEATURES) | {"topic_shift", "article_per_line", "whole_article_line"}
+CUES = set(ALL_FEATURES) | {"topic_shift", "article_per_line", "whole_article_line", "headline"}
 
 ARTICLES = [
     [

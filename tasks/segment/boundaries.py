@@ -117,6 +117,25 @@ _ARTICLE_PER_LINE_WORDS = 120
 # some articles); a long paragraph that ends its sentence is left to the other cues.
 _WHOLE_ARTICLE_RATIO, _WHOLE_ARTICLE_MIN_WORDS = 3.0, 80
 _LINE_RULE_CONFIDENCE = 0.8
+# A headline (short title-like line followed by prose) is a hard boundary only in a dump that
+# shows the habit: it opens with one, or has one every dozen lines, and has at least three.
+# Subheads inside articles (rare, clustered in a few long pieces) don't make such a habit.
+_HEADLINE_MIN, _HEADLINE_EVERY, _HEADLINE_CONFIDENCE = 3, 12, 0.9
+_HEADLINE_HABIT_CUT = 0.8
+
+
+def _headline_habit(scores: GapScores, col: dict[str, int]) -> np.ndarray:
+    """Per candidate: it starts a headline in a dump that uses headlines (all False otherwise)."""
+    f = scores.features
+    # a byline after a headline, or a line right under another title-like one (a deck, a
+    # headline under its kicker), is part of the same article's top, not a new start
+    heads = (f[:, col["cur_title_then_prose"]] > 0) & (f[:, col["cur_byline"]] == 0) & (f[:, col["prev_title_like"]] == 0)
+    if not len(heads):
+        return heads
+    opens = f[0, col["prev_title_like"]] > 0 and f[0, col["cur_title_like"]] == 0
+    n_heads = int(heads.sum()) + int(opens)
+    habit = n_heads >= _HEADLINE_MIN and (opens or n_heads * _HEADLINE_EVERY >= len(heads) + 1)
+    return heads if habit else np.zeros_like(heads)
 
 
 def decide(
@@ -142,19 +161,24 @@ def decide(
         per_line = typical >= _ARTICLE_PER_LINE_WORDS
         cut_off = np.append(scores.features[:, col["prev_cut_off"]] > 0, False)  # per row
         whole = cut_off & (scores.words >= max(_WHOLE_ARTICLE_MIN_WORDS, _WHOLE_ARTICLE_RATIO * typical))
+    headline = _headline_habit(scores, col)
+    habit = bool(headline.any())
     hard: dict[int, Boundary] = {}
     for k, (i, p, cue) in enumerate(zip(scores.index, scores.prob, scores.cue)):
         conf, why = float(p), cue
         if per_line or whole[k + 1]:  # candidate k starts row k + 1
             if _LINE_RULE_CONFIDENCE > conf:
                 conf, why = _LINE_RULE_CONFIDENCE, "article_per_line" if per_line else "whole_article_line"
+        if headline[k] and _HEADLINE_CONFIDENCE > conf:
+            conf, why = _HEADLINE_CONFIDENCE, "headline"
         for rule, rule_conf in _LAYOUT_RULES:
             if scores.features[k, col[rule]] > 0 and rule_conf > conf:
                 conf, why = rule_conf, rule
-        if conf >= cut:
+        # in a dump that heads its articles, a start without a headline needs more evidence
+        if conf >= (max(cut, _HEADLINE_HABIT_CUT) if habit and why != "headline" else cut):
             hard[k] = Boundary(i, round(conf, 3), why)
     found = dict(hard)
-    if scores.embeddings is not None and topic_threshold > 0:
+    if scores.embeddings is not None and topic_threshold > 0 and not habit:
         # content rows: 0 is the first line, row k + 1 starts at candidate k
         edges = [0] + [k + 1 for k in sorted(hard)] + [len(scores.index) + 1]
         for a, b in zip(edges, edges[1:]):
