@@ -122,6 +122,10 @@ _LINE_RULE_CONFIDENCE = 0.8
 # Subheads inside articles (rare, clustered in a few long pieces) don't make such a habit.
 _HEADLINE_MIN, _HEADLINE_EVERY, _HEADLINE_CONFIDENCE = 3, 12, 0.9
 _HEADLINE_HABIT_CUT = 0.8
+# Topic pass, whole parts: mean-embedding cosine under which two adjacent parts of a stretch
+# are different articles (0.3: best on the bench's real news, Pk and precision both), and
+# the least a part must hold to be an article (2 lines, or one line this long).
+_PART_SIM_MAX, _PART_MIN_LINES, _PART_MIN_WORDS = 0.3, 2, 50
 
 
 def _headline_habit(scores: GapScores, col: dict[str, int]) -> np.ndarray:
@@ -145,11 +149,15 @@ def decide(
 
     1. Hard decisions: a gap whose confidence reaches the cut, the confidence being the
        model's probability or, when a layout rule fires (kicker, unusually wide blank gap,
-       lines long enough to be whole articles), that rule's confidence if higher.
-    2. Topic shift inside each stretch left between hard boundaries: window similarity
-       (up to 3 lines before, 2 after, never reaching past the stretch) is computed, and a
-       local minimum below `topic_threshold` is cut (cue 'topic_shift'). Restricting the
-       windows to the stretch keeps a neighbouring article from diluting the contrast.
+       lines long enough to be whole articles, a headline in a dump that heads its
+       articles), that rule's confidence if higher. In a dump that heads its articles, a
+       start without a headline needs _HEADLINE_HABIT_CUT, and pass 2 is skipped.
+    2. Topic shift inside each stretch left between hard boundaries (cue 'topic_shift'):
+       window similarity (up to 3 lines before, 2 after, never reaching past the stretch)
+       is cut at local minima below `topic_threshold`; and the stretch is split where its
+       two parts' mean embeddings are least alike, if under _PART_SIM_MAX (see
+       `_part_cuts`). Restricting both to the stretch keeps a neighbouring article from
+       diluting the contrast. `topic_threshold` 0 turns the whole pass off.
     """
     cut = scores.threshold if boundary_threshold is None else boundary_threshold
     names = ALL_FEATURES if scores.features.shape[1] == len(ALL_FEATURES) else LAYOUT_FEATURES
@@ -182,10 +190,13 @@ def decide(
         # content rows: 0 is the first line, row k + 1 starts at candidate k
         edges = [0] + [k + 1 for k in sorted(hard)] + [len(scores.index) + 1]
         for a, b in zip(edges, edges[1:]):
-            for row, s in _segment_topic_cuts(scores.embeddings, a, b, topic_threshold):
+            cuts = [(r, topic_threshold, s) for r, s in _segment_topic_cuts(scores.embeddings, a, b, topic_threshold)]
+            cuts += [(r, _PART_SIM_MAX, s) for r, s in _part_cuts(scores.embeddings, scores.words, a, b)]
+            for row, limit, s in cuts:
                 k = row - 1
-                conf = max(float(scores.prob[k]), min(0.99, 0.5 + (topic_threshold - s) / (2 * topic_threshold)))
-                found[k] = Boundary(scores.index[k], round(conf, 3), "topic_shift")
+                conf = max(float(scores.prob[k]), min(0.99, 0.5 + (limit - s) / (2 * limit)))
+                if k not in found or conf > found[k].confidence:
+                    found[k] = Boundary(scores.index[k], round(conf, 3), "topic_shift")
     return [found[k] for k in sorted(found)]
 
 
@@ -200,3 +211,28 @@ def _segment_topic_cuts(emb: np.ndarray, a: int, b: int, threshold: float, befor
     for r, s in sims.items():
         if s < threshold and s <= sims.get(r - 1, 1.0) and s <= sims.get(r + 1, 1.0):
             yield r, s
+
+
+
+def _part_cuts(emb: np.ndarray, words: np.ndarray, a: int, b: int):
+    """(row, similarity) of cuts that split rows a..b-1 into parts about different things.
+
+    Divisive: the row where the mean embeddings of the two parts (each long enough to be
+    an article) are least alike is cut when that similarity is under _PART_SIM_MAX, and
+    both parts are tried again. Whole parts are compared, not windows: a sub-topic of a long
+    article still shares its story with the rest, two unrelated articles share nothing.
+    """
+    def article_sized(lo: int, hi: int) -> bool:
+        return hi - lo >= _PART_MIN_LINES or int(words[lo:hi].sum()) >= _PART_MIN_WORDS
+
+    best, best_r = 1.0, None
+    for r in range(a + 1, b):
+        if article_sized(a, r) and article_sized(r, b):
+            x, y = emb[a:r].mean(0), emb[r:b].mean(0)
+            sim = float(x @ y) / (float(np.linalg.norm(x) * np.linalg.norm(y)) or 1.0)
+            if sim < best:
+                best, best_r = sim, r
+    if best_r is not None and best < _PART_SIM_MAX:
+        yield best_r, best
+        yield from _part_cuts(emb, words, a, best_r)
+        yield from _part_cuts(emb, words, best_r, b)
