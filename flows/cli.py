@@ -230,22 +230,39 @@ def show(warehouse: WarehouseOpt = None, limit: Annotated[int, typer.Option(help
 
 @app.command()
 def segment(
-    path: Annotated[Path, typer.Argument(help="A text dump to split into articles", exists=True, dir_okay=False)],
+    path: Annotated[Path, typer.Argument(help="A text dump to split into articles ('-' reads stdin)", dir_okay=False)],
     layout_only: Annotated[bool, typer.Option(help="Use layout cues only (no embedding model)")] = False,
+    boundary_threshold: Annotated[float | None, typer.Option(help="Boundary probability cut (default: the model's)")] = None,
+    topic_threshold: Annotated[float | None, typer.Option(help="Cut at window-similarity minima below this, inside layout stretches (0: off)")] = None,
+    body: Annotated[bool, typer.Option(help="Print each body in full with its paragraph offsets")] = False,
 ) -> None:
-    """Split a text dump into articles and print their structure (for debugging)."""
-    from tasks.segment import segment_text
+    """Split a text dump into articles and print their structure as JSON (for debugging)."""
+    from flows.settings import load_settings
+    from tasks.segment import parse_article, split_dump
 
-    parts = segment_text(path.read_text(encoding="utf-8"), None if layout_only else "all-MiniLM-L6-v2")
+    if str(path) == "-":
+        text = sys.stdin.read()
+    elif not path.is_file():
+        _fail(f"not a file: {path}")
+    else:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    s = load_settings(boundary_threshold=boundary_threshold, topic_threshold=topic_threshold)
+    parts = split_dump(text, None if layout_only else s.embedding_model, s.topic_threshold,
+                       s.boundary_threshold, s.boundary_model)
     out = []
-    for st, confidence, location in parts:
-        out.append(
-            {"location": location, "boundary_confidence": confidence, "title": st.title, "kicker": st.kicker,
-             "deck": st.deck, "byline": st.byline, "dateline": st.dateline, "captions": st.captions,
-             "paragraphs": len(st.paragraphs), "is_truncated": st.is_truncated,
-             "truncation_reason": st.truncation_reason, "body_start": st.body[:80], "body_end": st.body[-60:]}
-        )
-    console.print_json(json.dumps(out))
+    for lines, confidence, cue, location in parts:
+        st = parse_article([ln.text for ln in lines])
+        row = {"location": location, "boundary_confidence": confidence, "boundary_cue": cue, "title": st.title,
+               "kicker": st.kicker, "deck": st.deck, "byline": st.byline, "dateline": st.dateline,
+               "captions": st.captions, "boilerplate_removed": st.boilerplate_removed,
+               "paragraphs": len(st.paragraphs), "is_truncated": st.is_truncated,
+               "truncation_reason": st.truncation_reason}
+        if body:
+            row |= {"body": st.body, "paragraph_offsets": st.paragraphs}
+        else:
+            row |= {"body_start": st.body[:80], "body_end": st.body[-60:]}
+        out.append(row)
+    console.print_json(json.dumps(out, ensure_ascii=False))
 
 
 @app.command("eval-ner")

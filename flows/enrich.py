@@ -72,7 +72,10 @@ def _file_groups(files: list[str], limit: int) -> list[list[str]]:
 def _steps(s: Settings) -> dict[str, object]:
     steps = {
         "ingest": Ingester(ReadOptions.from_settings(s)),
-        "segment": Segmenter(s.embedding_model, s.topic_threshold, s.min_article_words),
+        "segment": Segmenter(
+            s.embedding_model, s.topic_threshold, s.min_article_words, s.boundary_threshold, s.boundary_model,
+            s.embedding_backend,
+        ),
         "tag": Tagger(s.spacy_model, languages=tuple(s.languages)),
     }
     steps.update(_summarisers(s))

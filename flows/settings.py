@@ -41,7 +41,13 @@ class Settings(BaseSettings):
     abstractive_num_beams: int = Field(4, ge=1)
     abstractive_batch_size: int = Field(8, ge=1)
     abstractive_device: str = Field("auto", description="auto (CUDA when present), cpu, cuda, cuda:N")
-    topic_threshold: float = Field(0.15, description="Window similarity below which a dump is split")
+    topic_threshold: float = Field(
+        0.15, description="Inside a dump's layout stretches, cut at window-similarity minima below this (0: off)"
+    )
+    boundary_threshold: float | None = Field(
+        None, ge=0, le=1, description="Boundary probability at which a dump is split (None: the model's own)"
+    )
+    boundary_model: str | None = Field(None, description="Boundary model weights file (None: the bundled one)")
     min_article_words: int = Field(5, ge=1, description="Shorter articles are rejected as too_short")
     retries: int = Field(2, ge=0, description="Retries of a failed task (transient errors only)")
     task_timeout_seconds: float | None = Field(None, description="Timeout of one stage task (None: no timeout)")

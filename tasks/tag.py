@@ -11,16 +11,21 @@ import functools
 
 from tasks.models import DEFAULT_SPACY_MODEL, spacy_pipeline
 from tasks.records import Article, Mention, Sentence
+from tasks.sentence_rules import correct_spans
 from tasks.step import Step
 
 _HEAD_FIELDS = ("title", "kicker", "deck")
 
 
 def sentences_from_doc(doc, paragraphs: list[tuple[int, int]]) -> list[Sentence]:
-    """Sentences of a parsed body, cut at paragraph breaks and stripped of whitespace."""
+    """Sentences of a parsed body, cut at paragraph breaks and stripped of whitespace.
+
+    The statistical split is corrected by `sentence_rules` (abbreviations, decimals,
+    quotes) where it is known to go wrong; offsets stay exact.
+    """
     text = doc.text
     starts = [p[0] for p in paragraphs] or [0]
-    out: list[Sentence] = []
+    spans: list[tuple[int, int]] = []
     for sent in doc.sents:
         a, b = sent.start_char, sent.end_char
         # A statistical splitter may run across a line break; paragraphs win.
@@ -36,8 +41,11 @@ def sentences_from_doc(doc, paragraphs: list[tuple[int, int]]) -> list[Sentence]
             while e > s and text[e - 1].isspace():
                 e -= 1
             if e > s:
-                para = max(bisect.bisect_right(starts, s) - 1, 0)
-                out.append(Sentence(para, len(out), s, e, text[s:e]))
+                spans.append((s, e))
+    out: list[Sentence] = []
+    for s, e in correct_spans(text, spans, set(starts)):
+        para = max(bisect.bisect_right(starts, s) - 1, 0)
+        out.append(Sentence(para, len(out), s, e, text[s:e]))
     return out
 
 

@@ -7,35 +7,56 @@ from __future__ import annotations
 
 from tasks.models import DEFAULT_EMBEDDING_MODEL, sentence_embedder
 from tasks.records import Article, SourceRecord, content_hash
-from tasks.segment.boundaries import dump_lines, find_boundaries
+from tasks.segment.boundaries import TOPIC_THRESHOLD, Line, dump_lines, find_boundaries
 from tasks.segment.structure import ArticleStructure, parse_article
 from tasks.step import Step
 
-__all__ = ["Segmenter", "segment_text", "parse_article"]
+__all__ = ["Segmenter", "segment_text", "split_dump", "parse_article"]
 
 
 def segment_text(
     text: str,
     embedding_model: str | None = DEFAULT_EMBEDDING_MODEL,
-    topic_threshold: float = 0.15,
+    topic_threshold: float = TOPIC_THRESHOLD,
+    boundary_threshold: float | None = None,
+    boundary_model: str | None = None,
+    embedding_backend: str | None = None,
 ) -> list[tuple[ArticleStructure, float, str]]:
     """Split a dump into articles: (structure, boundary confidence, location) for each.
 
-    `embedding_model=None` uses layout cues only (no model is loaded).
+    `embedding_model=None` uses layout cues only (no model is loaded). The thresholds
+    and the weights file are those of `boundaries.find_boundaries`. The first article's
+    confidence is 1.0 (nothing precedes it).
+    """
+    return [(parse_article([ln.text for ln in part]), conf, where) for part, conf, _, where in
+            split_dump(text, embedding_model, topic_threshold, boundary_threshold, boundary_model, embedding_backend)]
+
+
+def split_dump(
+    text: str,
+    embedding_model: str | None = DEFAULT_EMBEDDING_MODEL,
+    topic_threshold: float = TOPIC_THRESHOLD,
+    boundary_threshold: float | None = None,
+    boundary_model: str | None = None,
+    embedding_backend: str | None = None,
+) -> list[tuple[list[Line], float, str, str]]:
+    """A dump's non-blank lines grouped by article: (lines, boundary confidence, cue, 'line N').
+
+    The cue is the feature that argued most for the boundary ('start' for the first article).
     """
     lines = dump_lines(text)
     if not lines:
         return []
-    embed = sentence_embedder(embedding_model).encode if embedding_model else None
-    bounds = find_boundaries(lines, embed, topic_threshold)
+    embed = sentence_embedder(embedding_model, embedding_backend).encode if embedding_model else None
+    bounds = find_boundaries(lines, embed, topic_threshold, boundary_threshold, boundary_model)
     starts = [0] + [b.index for b in bounds]
     conf = [1.0] + [b.confidence for b in bounds]
+    cues = ["start"] + [b.cue for b in bounds]
     out = []
     for k, start in enumerate(starts):
         end = starts[k + 1] if k + 1 < len(starts) else len(lines)
-        structure = parse_article([ln.text for ln in lines[start:end]])
         line_no = text.count("\n", 0, lines[start].start) + 1
-        out.append((structure, conf[k], f"line {line_no}"))
+        out.append((lines[start:end], conf[k], cues[k], f"line {line_no}"))
     return out
 
 
@@ -43,24 +64,33 @@ class Segmenter(Step):
     """Records to articles: dumps are split, every article is parsed into its parts."""
 
     name = "segment"
-    version = "1"
+    version = "2"
 
     def __init__(
         self,
         embedding_model: str | None = DEFAULT_EMBEDDING_MODEL,
-        topic_threshold: float = 0.15,
+        topic_threshold: float = TOPIC_THRESHOLD,
         min_words: int = 5,
+        boundary_threshold: float | None = None,
+        boundary_model: str | None = None,
+        embedding_backend: str | None = None,
     ) -> None:
         super().__init__()
+        self.embedding_backend = embedding_backend
         self.embedding_model = embedding_model
         self.topic_threshold = topic_threshold
         self.min_words = min_words
+        self.boundary_threshold = boundary_threshold
+        self.boundary_model = boundary_model
 
     def run(self, batch: list[SourceRecord]) -> list[Article]:
         articles: list[Article] = []
         for rec in batch:
             if rec.is_dump:
-                parts = segment_text(rec.text, self.embedding_model, self.topic_threshold)
+                parts = segment_text(
+                    rec.text, self.embedding_model, self.topic_threshold, self.boundary_threshold,
+                    self.boundary_model, self.embedding_backend,
+                )
                 self.stats["dump_articles"] += len(parts)
             else:
                 lines = rec.text.splitlines()

@@ -1,9 +1,11 @@
 """Article boundaries in a dump of concatenated articles.
 
-Layout cues come first (a kicker, a headline-like line, a line cut off mid-sentence,
-a wide gap of blank lines); inside each layout segment a topic-shift test on sentence
-embeddings finds the joins that layout cannot see. Every boundary keeps its cue and a
-confidence so a user can audit or re-threshold it.
+Every gap before a prose line is a candidate. Its cues (`features`: layout, truncation,
+kicker/byline/dateline, shared names and words, and topic shift between sentence
+embeddings of neighbouring windows) are weighed by a small trained model
+(`boundary_model`) into a probability; gaps at or above the threshold are boundaries.
+Each boundary keeps that probability as its confidence and names its strongest cue, so a
+user can audit or re-threshold it.
 """
 from __future__ import annotations
 
@@ -13,6 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from tasks.segment import layout
+from tasks.segment.boundary_model import load_models
+from tasks.segment.features import ALL_FEATURES, LAYOUT_FEATURES, gap_features, topic_text
+
+TOPIC_THRESHOLD = 0.15  # window cosine below which a topic shift inside a layout stretch is cut
 
 
 @dataclass(slots=True)
@@ -48,78 +54,185 @@ def _furniture(text: str) -> bool:
     return layout.is_caption(text) or layout.is_boilerplate(text)
 
 
-def layout_boundaries(lines: list[Line]) -> list[Boundary]:
-    """Boundaries that the page layout alone makes certain enough."""
-    gaps = [ln.blank_before for ln in lines[1:]]
-    # A dump that separates paragraphs by one blank line separates articles by more.
-    usual_gap = int(np.median(gaps)) if gaps else 0
-    found: list[Boundary] = []
-    prose_before = False
-    for i, ln in enumerate(lines):
-        if i == 0 or _furniture(ln.text):
-            prose_before = prose_before or (i == 0 and not _furniture(ln.text))
-            continue
-        prev = next((p.text for p in reversed(lines[:i]) if not _furniture(p.text)), None)
-        nxt = lines[i + 1].text if i + 1 < len(lines) else None
-        if layout.split_kicker(ln.text):
-            found.append(Boundary(i, 0.95, "kicker"))
-        elif prev is not None and layout.is_cut_off(prev):
-            found.append(Boundary(i, 0.9, "previous_line_cut_off"))
-        elif (
-            layout.is_title_like(ln.text)
-            and nxt is not None
-            and not layout.is_title_like(prev or "")
-            and prose_before
-        ):
-            found.append(Boundary(i, 0.85, "headline"))
-        elif ln.blank_before > max(usual_gap, 1):
-            found.append(Boundary(i, 0.8, "blank_gap"))
-        prose_before = True
-    return found
+@dataclass(slots=True)
+class GapScores:
+    index: list[int]  # line each candidate boundary would start
+    features: np.ndarray  # one row per candidate (see `features`)
+    prob: np.ndarray  # boundary probability per candidate
+    cue: list[str]  # the feature that pushed each candidate most towards a boundary
+    threshold: float  # the cut the model was trained with
+    embeddings: np.ndarray | None = None  # content lines' embeddings: the first line's, then one per candidate
+    words: np.ndarray | None = None  # content lines' word counts, in the same order
 
 
-def topic_boundaries(
+def boundary_scores(
     lines: list[Line],
-    start: int,
-    end: int,
-    embeddings: np.ndarray,
-    threshold: float,
-    window: int = 3,
-) -> list[Boundary]:
-    """Topic shifts inside lines[start:end]: local minima of window similarity below threshold."""
-    idx = [i for i in range(start, end) if not _furniture(lines[i].text)]
-    if len(idx) < 2:
-        return []
-    sims = {}
-    for k in range(1, len(idx)):
-        before = embeddings[[idx[j] for j in range(max(0, k - window), k)]].mean(0)
-        after = embeddings[[idx[j] for j in range(k, min(len(idx), k + 2))]].mean(0)
-        denom = float(np.linalg.norm(before) * np.linalg.norm(after)) or 1.0
-        sims[k] = float(before @ after) / denom
-    found = []
-    for k, s in sims.items():
-        local_min = s <= sims.get(k - 1, 1.0) and s <= sims.get(k + 1, 1.0)
-        if s < threshold and local_min:
-            confidence = round(min(0.99, 0.5 + (threshold - s) / (2 * threshold)), 3)
-            found.append(Boundary(idx[k], confidence, "topic_shift"))
-    return found
+    embeddings: np.ndarray | None = None,
+    model_path: str | None = None,
+) -> GapScores:
+    """Score every candidate gap of a dump.
+
+    `embeddings` (one unit row per line) switch on the topic-shift cues; without them the
+    layout-only model is used.
+    """
+    model = load_models(model_path)["full" if embeddings is not None else "layout"]
+    X, idx = gap_features([ln.text for ln in lines], [ln.blank_before for ln in lines], embeddings)
+    probs = model.predict(X)
+    cues = [model.features[j] for j in model.contributions(X).argmax(1)] if idx else []
+    content, n_words = None, None
+    if idx:
+        rows = [next(i for i in range(idx[0]) if not _furniture(lines[i].text))] + idx
+        n_words = np.array([len(layout.words(lines[i].text)) for i in rows])
+        content = embeddings[rows] if embeddings is not None else None
+    return GapScores(idx, X, probs, cues, model.threshold, content, n_words)
 
 
 def find_boundaries(
     lines: list[Line],
     embed: Callable[[list[str]], np.ndarray] | None = None,
-    topic_threshold: float = 0.15,
+    topic_threshold: float = TOPIC_THRESHOLD,
+    boundary_threshold: float | None = None,
+    model_path: str | None = None,
 ) -> list[Boundary]:
-    """All article starts after the first, in line order."""
-    found = layout_boundaries(lines)
-    if embed is not None and len(lines) > 1:
-        cuts = [0] + [b.index for b in found] + [len(lines)]
-        spans = [(a, b) for a, b in zip(cuts, cuts[1:]) if b - a > 1]
-        if spans:
-            wanted = sorted({i for a, b in spans for i in range(a, b)})
-            vectors = embed([lines[i].text for i in wanted])
-            emb = np.zeros((len(lines), vectors.shape[1]), dtype=np.float32)
-            emb[wanted] = vectors
-            for a, b in spans:
-                found.extend(topic_boundaries(lines, a, b, emb, topic_threshold))
-    return sorted(found, key=lambda b: b.index)
+    """All article starts after the first, in line order.
+
+    boundary_threshold: confidence at or above which a gap is a boundary (None: the
+    threshold the model was trained with); layout rules and the model both give one.
+    topic_threshold: inside the stretches between those boundaries, a local minimum of
+    window similarity below it is cut too (0 turns this off). See `decide`.
+    """
+    emb = embed([topic_text(ln.text) for ln in lines]) if embed is not None and len(lines) > 1 else None
+    return decide(boundary_scores(lines, emb, model_path), topic_threshold, boundary_threshold)
+
+
+# Layout rules that settle a boundary on their own, with their confidence (a feature column each).
+# A line cut off mid-sentence and a headline-like line are left to the model: on real
+# articles (lists, subheads) they fire inside articles more often than at their starts.
+_LAYOUT_RULES = (("cur_kicker", 0.95), ("blank_rare", 0.8))
+# Lines this long are whole articles, not paragraphs (news paragraphs run 20-90 words):
+# a dump whose typical line is this long has one article per line ...
+_ARTICLE_PER_LINE_WORDS = 120
+# ... and, in a dump of paragraphs, a line this many times the typical one (and 80 words at
+# least) that stops mid-sentence is a truncated article of its own (a scrape that flattened
+# some articles); a long paragraph that ends its sentence is left to the other cues.
+_WHOLE_ARTICLE_RATIO, _WHOLE_ARTICLE_MIN_WORDS = 3.0, 80
+_LINE_RULE_CONFIDENCE = 0.8
+# A headline (short title-like line followed by prose) is a hard boundary only in a dump that
+# shows the habit: it opens with one, or has one every dozen lines, and has at least three.
+# Subheads inside articles (rare, clustered in a few long pieces) don't make such a habit.
+_HEADLINE_MIN, _HEADLINE_EVERY, _HEADLINE_CONFIDENCE = 3, 12, 0.9
+_HEADLINE_HABIT_CUT = 0.8
+# Topic pass, whole parts: mean-embedding cosine under which two adjacent parts of a stretch
+# are different articles (0.3: best on the bench's real news, Pk and precision both), and
+# the least a part must hold to be an article (2 lines, or one line this long).
+_PART_SIM_MAX, _PART_MIN_LINES, _PART_MIN_WORDS = 0.3, 2, 50
+
+
+def _headline_habit(scores: GapScores, col: dict[str, int]) -> np.ndarray:
+    """Per candidate: it starts a headline in a dump that uses headlines (all False otherwise)."""
+    f = scores.features
+    # a byline after a headline, or a line right under another title-like one (a deck, a
+    # headline under its kicker), is part of the same article's top, not a new start
+    heads = (f[:, col["cur_title_then_prose"]] > 0) & (f[:, col["cur_byline"]] == 0) & (f[:, col["prev_title_like"]] == 0)
+    if not len(heads):
+        return heads
+    opens = f[0, col["prev_title_like"]] > 0 and f[0, col["cur_title_like"]] == 0
+    n_heads = int(heads.sum()) + int(opens)
+    habit = n_heads >= _HEADLINE_MIN and (opens or n_heads * _HEADLINE_EVERY >= len(heads) + 1)
+    return heads if habit else np.zeros_like(heads)
+
+
+def decide(
+    scores: GapScores, topic_threshold: float = TOPIC_THRESHOLD, boundary_threshold: float | None = None
+) -> list[Boundary]:
+    """Boundaries from scored gaps, in two passes.
+
+    1. Hard decisions: a gap whose confidence reaches the cut, the confidence being the
+       model's probability or, when a layout rule fires (kicker, unusually wide blank gap,
+       lines long enough to be whole articles, a headline in a dump that heads its
+       articles), that rule's confidence if higher. In a dump that heads its articles, a
+       start without a headline needs _HEADLINE_HABIT_CUT, and pass 2 is skipped.
+    2. Topic shift inside each stretch left between hard boundaries (cue 'topic_shift'):
+       window similarity (up to 3 lines before, 2 after, never reaching past the stretch)
+       is cut at local minima below `topic_threshold`; and the stretch is split where its
+       two parts' mean embeddings are least alike, if under _PART_SIM_MAX (see
+       `_part_cuts`). Restricting both to the stretch keeps a neighbouring article from
+       diluting the contrast. `topic_threshold` 0 turns the whole pass off.
+    """
+    cut = scores.threshold if boundary_threshold is None else boundary_threshold
+    names = ALL_FEATURES if scores.features.shape[1] == len(ALL_FEATURES) else LAYOUT_FEATURES
+    col = {f: names.index(f) for f in names}
+    whole = np.zeros(len(scores.index) + 1, dtype=bool)
+    per_line = False
+    if scores.words is not None:
+        typical = float(np.median(scores.words))
+        per_line = typical >= _ARTICLE_PER_LINE_WORDS
+        cut_off = np.append(scores.features[:, col["prev_cut_off"]] > 0, False)  # per row
+        whole = cut_off & (scores.words >= max(_WHOLE_ARTICLE_MIN_WORDS, _WHOLE_ARTICLE_RATIO * typical))
+    headline = _headline_habit(scores, col)
+    habit = bool(headline.any())
+    hard: dict[int, Boundary] = {}
+    for k, (i, p, cue) in enumerate(zip(scores.index, scores.prob, scores.cue)):
+        conf, why = float(p), cue
+        if per_line or whole[k + 1]:  # candidate k starts row k + 1
+            if _LINE_RULE_CONFIDENCE > conf:
+                conf, why = _LINE_RULE_CONFIDENCE, "article_per_line" if per_line else "whole_article_line"
+        if headline[k] and _HEADLINE_CONFIDENCE > conf:
+            conf, why = _HEADLINE_CONFIDENCE, "headline"
+        for rule, rule_conf in _LAYOUT_RULES:
+            if scores.features[k, col[rule]] > 0 and rule_conf > conf:
+                conf, why = rule_conf, rule
+        # in a dump that heads its articles, a start without a headline needs more evidence
+        if conf >= (max(cut, _HEADLINE_HABIT_CUT) if habit and why != "headline" else cut):
+            hard[k] = Boundary(i, round(conf, 3), why)
+    found = dict(hard)
+    if scores.embeddings is not None and topic_threshold > 0 and not habit:
+        # content rows: 0 is the first line, row k + 1 starts at candidate k
+        edges = [0] + [k + 1 for k in sorted(hard)] + [len(scores.index) + 1]
+        for a, b in zip(edges, edges[1:]):
+            cuts = [(r, topic_threshold, s) for r, s in _segment_topic_cuts(scores.embeddings, a, b, topic_threshold)]
+            cuts += [(r, _PART_SIM_MAX, s) for r, s in _part_cuts(scores.embeddings, scores.words, a, b)]
+            for row, limit, s in cuts:
+                k = row - 1
+                conf = max(float(scores.prob[k]), min(0.99, 0.5 + (limit - s) / (2 * limit)))
+                if k not in found or conf > found[k].confidence:
+                    found[k] = Boundary(scores.index[k], round(conf, 3), "topic_shift")
+    return [found[k] for k in sorted(found)]
+
+
+def _segment_topic_cuts(emb: np.ndarray, a: int, b: int, threshold: float, before: int = 3, after: int = 2):
+    """(row, similarity) of local minima below threshold among rows a+1..b-1 of emb."""
+    sims = {}
+    for r in range(a + 1, b):
+        x = emb[max(a, r - before) : r].mean(0)
+        y = emb[r : min(b, r + after)].mean(0)
+        denom = float(np.linalg.norm(x) * np.linalg.norm(y)) or 1.0
+        sims[r] = float(x @ y) / denom
+    for r, s in sims.items():
+        if s < threshold and s <= sims.get(r - 1, 1.0) and s <= sims.get(r + 1, 1.0):
+            yield r, s
+
+
+
+def _part_cuts(emb: np.ndarray, words: np.ndarray, a: int, b: int):
+    """(row, similarity) of cuts that split rows a..b-1 into parts about different things.
+
+    Divisive: the row where the mean embeddings of the two parts (each long enough to be
+    an article) are least alike is cut when that similarity is under _PART_SIM_MAX, and
+    both parts are tried again. Whole parts are compared, not windows: a sub-topic of a long
+    article still shares its story with the rest, two unrelated articles share nothing.
+    """
+    def article_sized(lo: int, hi: int) -> bool:
+        return hi - lo >= _PART_MIN_LINES or int(words[lo:hi].sum()) >= _PART_MIN_WORDS
+
+    best, best_r = 1.0, None
+    for r in range(a + 1, b):
+        if article_sized(a, r) and article_sized(r, b):
+            x, y = emb[a:r].mean(0), emb[r:b].mean(0)
+            sim = float(x @ y) / (float(np.linalg.norm(x) * np.linalg.norm(y)) or 1.0)
+            if sim < best:
+                best, best_r = sim, r
+    if best_r is not None and best < _PART_SIM_MAX:
+        yield best_r, best
+        yield from _part_cuts(emb, words, a, best_r)
+        yield from _part_cuts(emb, words, best_r, b)

@@ -15,12 +15,26 @@ _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 
 _CAPTION_PREFIX = re.compile(
     r"^(?:file\s+)?(?:photo(?:graph)?s?|image|picture|pictured|video|credit|illustration|"
-    r"graphic|caption|source)\b\s*(?:[:|/–—-]|by\b)",
+    r"graphic|caption|source)\b\s*(?:[:|/–—-]|by\b|$)",
     re.IGNORECASE,
 )
 _AGENCY = r"(?:AFP|AP|Reuters|Getty(?: Images)?|EPA(?:-EFE)?|Bloomberg|Xinhua|PA|ANP|Shutterstock|Alamy|dpa)"
 _CREDIT_ONLY = re.compile(
-    rf"^\(?(?:{_AGENCY})(?:\s*(?:/|via|for)\s*[\w .&'-]+)?\)?\.?$|^(?:[\w.'-]+\s+){{0,4}}/\s*{_AGENCY}\)?$"
+    rf"^\(?(?:{_AGENCY})(?:\s*(?:/|via|for)\s*[\w .&'-]+)?\)?\.?$"
+    rf"|^(?:[\w.'-]+\s*){{1,4}}/\s*{_AGENCY}(?:\s+via\s+{_AGENCY})?\)?$"
+)
+# A short caption sentence that closes on its credit: "A man walks past a bank. (Reuters)",
+# "Rescuers search the rubble. REUTERS/Jane Doe", "... (Photo: AFP)".
+_CREDIT_TAIL = re.compile(
+    rf"[.!?]?\s*(?:\((?:(?:photo|image|picture)s?\s*(?:by|:)\s*)?[\w .'-]*{_AGENCY}[\w ./'-]*\)"
+    rf"|{_AGENCY.upper()}/[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){{0,3}})$",
+    re.IGNORECASE,
+)
+# Teaser endings: the article goes on behind a link or a paywall.
+_CONTINUE_MARKER = re.compile(
+    r"^(?:continue reading\b.*|read (?:the )?(?:full|whole|rest of the) (?:story|article)\b.*|"
+    r"(?:subscribe|sign in|log in) to (?:continue|read)\b.*|this (?:story|article) (?:is|has been) truncated\b.*)$",
+    re.IGNORECASE,
 )
 _BOILERPLATE = re.compile(
     r"^(?:advertisement|advertising|sponsored(?: content)?|read more(?:\b.*)?|see also\b.*|"
@@ -62,7 +76,15 @@ def is_caption(line: str) -> bool:
     line = line.strip()
     if len(words(line)) > 45:
         return False
-    return bool(_CAPTION_PREFIX.match(line) or _CREDIT_ONLY.match(line))
+    if _CAPTION_PREFIX.match(line) or _CREDIT_ONLY.match(line):
+        return True
+    # a credit closing a short line marks a caption; a long paragraph is prose that cites an agency
+    return len(words(line)) <= 35 and bool(_CREDIT_TAIL.search(line))
+
+
+def is_continue_marker(line: str) -> bool:
+    """'Continue reading', 'Subscribe to read': the text stops here, the article does not."""
+    return bool(_CONTINUE_MARKER.match(line.strip()))
 
 
 def is_boilerplate(line: str) -> bool:
@@ -95,7 +117,7 @@ def split_dateline(paragraph: str) -> tuple[str, str] | None:
         return None
     dateline = m.group(1).strip()
     head = dateline.split("(")[0].split(",")[0].strip()
-    if len(head.replace(" ", "").replace(".", "")) < 2 or len(words(head)) > 4:
+    if len(head.replace(" ", "").replace(".", "")) < 3 or len(words(head)) > 4:  # "U.S. - China" is prose
         return None
     return dateline, paragraph[m.end():]
 

@@ -75,20 +75,23 @@ def parse_article(lines: list[str], has_title: bool = False) -> ArticleStructure
     captions: list[str] = []
     kept: list[str] = []
     boilerplate: list[str] = []
+    continued = False  # a 'Continue reading' after the last prose line
     for ln in lines:
-        if layout.is_boilerplate(ln):
+        if layout.is_boilerplate(ln) or layout.is_continue_marker(ln):
             boilerplate.append(ln)
+            continued = continued or layout.is_continue_marker(ln)
         elif layout.is_caption(ln):
             captions.append(ln)
         else:
             kept.append(ln)
+            continued = False
 
     if kept and (kick := layout.split_kicker(kept[0])):
-        kicker, rest = kick
-        kept[0] = rest
-    if not has_title and len(kept) > 1 and layout.is_title_like(kept[0]) and kicker is None:
+        kicker, kept[0] = kick
+    # A headline: short, no closing full stop, and prose follows (a kicker may sit in front).
+    if not has_title and len(kept) > 1 and layout.is_title_like(kept[0]):
         title = kept.pop(0)
-    if kept and kept[0] and (kick := layout.split_kicker(kept[0])) and kicker is None:
+    if kept and kept[0] and kicker is None and (kick := layout.split_kicker(kept[0])):
         kicker, kept[0] = kick
     # A deck is headline-style: no closing full stop. On its own line when the layout
     # keeps lines, else run together with the body's first sentence.
@@ -96,7 +99,7 @@ def parse_article(lines: list[str], has_title: bool = False) -> ArticleStructure
         len(layout.words(kept[0])) <= 60 and not layout.is_byline(kept[0])
     ):
         deck = kept.pop(0)
-    elif kicker and kept and (split := split_inline_deck(kept[0])):
+    elif kicker and not title and kept and (split := split_inline_deck(kept[0])):
         deck, kept[0] = split
     if kept and layout.is_byline(kept[0]):
         byline = kept.pop(0)
@@ -110,6 +113,8 @@ def parse_article(lines: list[str], has_title: bool = False) -> ArticleStructure
         paragraphs.append((pos, pos + len(k)))
         pos += len(k) + 1
     truncated, reason = truncation(kept[-1] if kept else "")
+    if continued and not truncated:
+        truncated, reason = True, "continue_marker"
     return ArticleStructure(
         body=body,
         paragraphs=paragraphs,

@@ -1,0 +1,60 @@
+"""Shared pieces of the segmentation benchmark: an on-disk embedding cache and dump scoring."""
+from __future__ import annotations
+
+import hashlib
+import sys
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+OUT = ROOT / "bench" / "out" / "segmentation"
+_CACHE = OUT / "embeddings.npz"
+
+
+class EmbeddingCache:
+    """MiniLM line embeddings keyed by a hash of the text, kept in bench/out between runs."""
+
+    def __init__(self, path: Path = _CACHE):
+        self.path = path
+        self.vectors: dict[str, np.ndarray] = {}
+        if path.exists():
+            z = np.load(path)
+            self.vectors = dict(zip(z["keys"].tolist(), z["vectors"]))
+        self.dirty = False
+
+    @staticmethod
+    def key(text: str) -> str:
+        return hashlib.sha1(text.encode()).hexdigest()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        missing = sorted({t for t in texts if self.key(t) not in self.vectors})
+        if missing:
+            from tasks.models import sentence_embedder
+
+            for t, v in zip(missing, sentence_embedder().encode(missing)):
+                self.vectors[self.key(t)] = v
+            self.dirty = True
+        return np.stack([self.vectors[self.key(t)] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+
+    def save(self) -> None:
+        if self.dirty:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            keys = list(self.vectors)
+            tmp = self.path.with_suffix(".tmp.npz")
+            np.savez(tmp, keys=np.array(keys), vectors=np.stack([self.vectors[k] for k in keys]))
+            tmp.rename(self.path)
+            self.dirty = False
+
+
+def centroids(articles, cache: EmbeddingCache) -> np.ndarray:
+    """Mean paragraph embedding per article, unit length (for one-topic grouping)."""
+    from tasks.segment.features import topic_text
+
+    rows = []
+    for a in articles:
+        v = cache.encode([topic_text(p) for p in a.paragraphs]).mean(0)
+        rows.append(v / (np.linalg.norm(v) or 1.0))
+    return np.stack(rows)

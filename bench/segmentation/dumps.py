@@ -1,0 +1,138 @@
+"""Synthetic dumps built from real articles (Wikinews dev data), with their gold boundaries.
+
+A dump concatenates articles the way scrapes and exports do: with no separator, with blank
+lines, one article per line, with or without titles, some cut off mid-sentence, some
+dressed with a kicker, byline, dateline, photo credit and site furniture. Articles are split
+into a training half and an evaluation half by a hash of their id, so the boundary model
+never sees an evaluation article.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+DEVDATA = ROOT.parent / "shared" / "devdata" / "news_dev.jsonl"
+TRAIN_SHARE = 0.6  # of articles, by hash of id
+
+_AGENCIES = ["Reuters", "AFP", "AP"]
+_CITIES = ["WASHINGTON", "LONDON", "PARIS", "NEW YORK", "BEIJING", "NAIROBI", "SYDNEY", "BERLIN"]
+_MONTHS = ["Jan", "Feb", "March", "April", "May", "June", "July", "Aug", "Sept", "Oct", "Nov", "Dec"]
+_FIRST = ["Anna", "James", "Maria", "David", "Sarah", "Ahmed", "Li", "Peter", "Olga", "Tom"]
+_LAST = ["Smith", "Garcia", "Okafor", "Chen", "Muller", "Novak", "Haddad", "Kowalski", "Brown", "Rossi"]
+_FURNITURE = ["Advertisement", "Photo: Reuters", "(AFP)", "Read more", "Share this article", "File photo"]
+
+
+@dataclass(frozen=True)
+class DevArticle:
+    id: str
+    title: str
+    paragraphs: tuple[str, ...]
+
+    def seed(self, salt: str = "") -> int:
+        return int(hashlib.sha1((self.id + salt).encode()).hexdigest()[:8], 16)
+
+    @property
+    def split(self) -> str:
+        return "train" if self.seed() % 1000 < TRAIN_SHARE * 1000 else "eval"
+
+    def truncated(self) -> tuple[str, ...]:
+        """The article cut off mid-sentence, at a point fixed by its id."""
+        rng = random.Random(self.seed("cut"))
+        m = rng.randrange(len(self.paragraphs))
+        words = self.paragraphs[m].split()
+        if len(words) < 6:
+            return self.paragraphs[: m + 1]
+        cut = rng.randint(max(3, int(len(words) * 0.3)), max(4, int(len(words) * 0.8)))
+        while cut > 3 and words[cut - 1][-1:] in ".!?\"”’":
+            cut -= 1
+        return self.paragraphs[:m] + (" ".join(words[:cut]),)
+
+
+def load_articles(path: Path = DEVDATA) -> list[DevArticle]:
+    out = []
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            paras = tuple(p.strip() for p in r["text"].split("\n") if p.strip())
+            if paras and r.get("title"):
+                out.append(DevArticle(r["id"], r["title"].strip(), paras))
+    return out
+
+
+def split(articles: list[DevArticle], name: str) -> list[DevArticle]:
+    return [a for a in articles if a.split == name]
+
+
+@dataclass
+class Dump:
+    text: str
+    starts: list[int]  # gold: index of each article's first non-blank line (first is 0)
+    n_lines: int
+
+
+def _decorate(art: DevArticle, lines: list[str], has_title: bool) -> list[str]:
+    """Kicker, byline, dateline, a photo credit and furniture, as real pages carry them."""
+    r = random.Random(art.seed("dress"))
+    lines = list(lines)
+    body_at = 1 if has_title else 0
+    if r.random() < 0.5 and body_at < len(lines):
+        city = r.choice(_CITIES)
+        tail = f" ({r.choice(_AGENCIES)})" if r.random() < 0.6 else f", {r.choice(_MONTHS)} {r.randint(1, 28)}"
+        lines[body_at] = f"{city}{tail} - {lines[body_at]}"
+    if r.random() < 0.4:
+        lines.insert(body_at, f"By {r.choice(_FIRST)} {r.choice(_LAST)}")
+    if r.random() < 0.3:
+        word = max(art.title.split(), key=len).strip(",.:'\"").upper()
+        lines[0] = f"{word}: {lines[0]}"
+    if len(lines) > 2 and r.random() < 0.5:
+        lines.insert(r.randint(body_at + 1, len(lines) - 1), r.choice(_FURNITURE))
+    return lines
+
+
+def build_dump(
+    articles: list[DevArticle],
+    layout: str = "none",
+    titles: bool = True,
+    truncate_share: float = 0.0,
+    decorate: bool = False,
+    rng: random.Random | None = None,
+) -> Dump:
+    """Concatenate `articles` into one dump.
+
+    layout: "none" (one paragraph per line, no blank lines), "blank" (a blank line between
+    articles), "blank_para" (one blank line between paragraphs, two between articles),
+    "per_line" (one article per line) or "mixed" (each article either per paragraph or per line).
+    """
+    rng = rng or random.Random(0)
+    blocks: list[list[str]] = []
+    for art in articles:
+        paras = art.truncated() if rng.random() < truncate_share else art.paragraphs
+        lines = ([art.title] if titles else []) + list(paras)
+        if decorate:
+            lines = _decorate(art, lines, titles)
+        one_line = layout == "per_line" or (layout == "mixed" and rng.random() < 0.3)
+        blocks.append([" ".join(lines)] if one_line else lines)
+    para_sep = "\n\n" if layout == "blank_para" else "\n"
+    art_sep = {"blank": "\n\n", "blank_para": "\n\n\n"}.get(layout, "\n")
+    starts, n = [], 0
+    for b in blocks:
+        starts.append(n)
+        n += len(b)
+    text = art_sep.join(para_sep.join(b) for b in blocks)
+    return Dump(text, starts, n)
+
+
+def one_topic_groups(articles: list[DevArticle], centroids: np.ndarray, size: int, rng: random.Random) -> list[DevArticle]:
+    """A seed article and its `size - 1` nearest neighbours by mean paragraph embedding."""
+    seed = rng.randrange(len(articles))
+    sims = centroids @ centroids[seed]
+    order = np.argsort(-sims)[:size]
+    group = [articles[i] for i in order]
+    rng.shuffle(group)
+    return group

@@ -1,0 +1,79 @@
+"""Evaluate article-boundary detection on dumps built from the EVALUATION split.
+
+    python bench/segmentation/run.py [--dumps 40] [--layout-only]
+
+Prints one row per condition: Pk and WindowDiff (units: non-blank lines, k = half the
+mean article length), exact-boundary precision/recall/F1, and seconds per dump (features +
+model; embeddings come from the cache that prepare.py fills). Results also go to
+bench/out/segmentation/results.json.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import time
+
+import numpy as np
+
+from common import OUT, EmbeddingCache, centroids
+from dumps import build_dump, load_articles, one_topic_groups, split
+from metrics import boundary_counts, pk, prf, window_diff
+from tasks.segment.boundaries import TOPIC_THRESHOLD, boundary_scores, decide, dump_lines
+from tasks.segment.features import topic_text
+
+# name: (topic, layout, titles, truncate_share, decorate, articles per dump, target Pk)
+CONDITIONS = {
+    "unrelated, titles": ("unrelated", "none", True, 0.0, False, 20, 0.02),
+    "unrelated, no titles": ("unrelated", "none", False, 0.0, False, 20, 0.04),
+    "one topic, no titles": ("one_topic", "none", False, 0.0, False, 20, 0.08),
+    "one topic, titles": ("one_topic", "none", True, 0.0, False, 20, None),
+    "unrelated, no titles, 50% truncated": ("unrelated", "none", False, 0.5, False, 20, None),
+    "unrelated, no titles, blank line between articles": ("unrelated", "blank", False, 0.0, False, 20, None),
+    "unrelated, no titles, blank lines everywhere": ("unrelated", "blank_para", False, 0.0, False, 20, None),
+    "unrelated, one article per line, no titles": ("unrelated", "per_line", False, 0.0, False, 20, None),
+    "unrelated, one article per line, 50% truncated": ("unrelated", "per_line", False, 0.5, False, 20, None),
+    "unrelated, titles, kicker/byline/dateline/captions": ("unrelated", "none", True, 0.0, True, 20, None),
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dumps", type=int, default=40, help="dumps per condition")
+    ap.add_argument("--layout-only", action="store_true", help="no embeddings (layout model)")
+    ap.add_argument("--topic-threshold", type=float, default=TOPIC_THRESHOLD)
+    ap.add_argument("--threshold", type=float, default=None, help="boundary probability cut")
+    args = ap.parse_args()
+    cache = EmbeddingCache()
+    articles = split(load_articles(), "eval")
+    cents = centroids(articles, cache)
+    results = {}
+    print(f"{len(articles)} evaluation articles, {args.dumps} dumps per condition")
+    print("| condition | Pk | WindowDiff | P | R | F1 | target Pk | s/dump |")
+    print("|---|---|---|---|---|---|---|---|")
+    for name, (topic, layout, titles, trunc, dec, size, target) in CONDITIONS.items():
+        rng = random.Random(sum(map(ord, name)))  # fixed per condition
+        pks, wds, counts, secs = [], [], np.zeros(3, int), []
+        for _ in range(args.dumps):
+            group = one_topic_groups(articles, cents, size, rng) if topic == "one_topic" else rng.sample(articles, size)
+            d = build_dump(group, layout, titles, trunc, dec, rng)
+            lines = dump_lines(d.text)
+            emb = None if args.layout_only else cache.encode([topic_text(ln.text) for ln in lines])
+            t0 = time.perf_counter()
+            hyp = [0] + [b.index for b in decide(boundary_scores(lines, emb), args.topic_threshold, args.threshold)]
+            secs.append(time.perf_counter() - t0)
+            pks.append(pk(d.starts, hyp, d.n_lines))
+            wds.append(window_diff(d.starts, hyp, d.n_lines))
+            counts += boundary_counts(d.starts, hyp)
+        p, r, f = prf(*counts)
+        results[name] = {"pk": float(np.mean(pks)), "windowdiff": float(np.mean(wds)), "precision": p,
+                         "recall": r, "f1": f, "target_pk": target, "dumps": args.dumps}
+        tgt = "" if target is None else f"<= {target} {'met' if np.mean(pks) <= target else 'NOT met'}"
+        print(f"| {name} | {np.mean(pks):.3f} | {np.mean(wds):.3f} | {p:.3f} | {r:.3f} | {f:.3f} | {tgt} | {np.mean(secs):.3f} |", flush=True)
+    cache.save()
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / ("results_layout_only.json" if args.layout_only else "results.json")).write_text(json.dumps(results, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""Article boundaries on dumps written for these tests, in every layout the segmenter must
+handle, plus the bundled sample and a dump of real dev articles."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import DEVDATA
+from tasks.segment import segment_text, split_dump
+from tasks.segment.boundaries import dump_lines, find_boundaries
+from tasks.segment.features import ALL_FEATURES
+
+CUES = set(ALL_FEATURES) | {"topic_shift", "article_per_line", "whole_article_line", "headline"}
+
+ARTICLES = [
+    [
+        "City council approves budget for new tram line",
+        "The city council on Tuesday approved a budget of 420 million euros for a tram line linking the "
+        "northern suburbs with the central station, ending two years of debate.",
+        "Mayor Helena Kowalski said construction would start next spring and the first trams would run by 2028.",
+        "Opposition councillors voted against the plan, arguing that buses would serve the same routes for a "
+        "fraction of the cost.",
+        "Kowalski rejected the criticism, saying the tram would carry twice as many passengers as the buses it replaces.",
+    ],
+    [
+        "Storm leaves thousands without power on the coast",
+        "A winter storm with gusts of up to 140 kilometres per hour swept across the coast overnight, "
+        "cutting electricity to about 35,000 homes.",
+        "Fallen trees blocked several roads and rail services between the two largest ports were suspended "
+        "until Wednesday morning.",
+        "The national weather service warned that a second, weaker storm could reach the region on Friday.",
+    ],
+    [
+        "Chipmaker reports record quarterly profit",
+        "Shares of the semiconductor maker Veltrix rose 8 percent after it reported a record profit of "
+        "2.1 billion dollars for the third quarter, driven by demand for data-centre processors.",
+        "Chief executive Arun Mehta told analysts that orders from cloud providers had doubled from a year earlier.",
+        "The company raised its forecast for the full year and announced a share buyback of 5 billion dollars.",
+        "Analysts said the results eased fears that spending on artificial intelligence hardware was slowing.",
+    ],
+    [
+        "Veteran striker signs for promoted club",
+        "The 34-year-old striker Marco Bellini has signed a one-year contract with newly promoted Atletico "
+        "Riverside, the club announced on Saturday.",
+        "Bellini scored 19 goals last season and said he wanted to help the club stay in the top division.",
+        "Riverside coach Pedro Alves called the signing a statement of ambition ahead of the new season.",
+    ],
+]
+
+
+def _dump(layout: str, titles: bool) -> tuple[str, list[int]]:
+    blocks = [a if titles else a[1:] for a in ARTICLES]
+    if layout == "per_line":
+        blocks = [[" ".join(b)] for b in blocks]
+    para_sep, art_sep = {"none": ("\n", "\n"), "blank": ("\n", "\n\n"), "blank_para": ("\n\n", "\n\n\n"),
+                         "per_line": ("\n", "\n")}[layout]
+    starts, n = [], 0
+    for b in blocks:
+        starts.append(n)
+        n += len(b)
+    return art_sep.join(para_sep.join(b) for b in blocks), starts
+
+
+@pytest.mark.parametrize("layout", ["blank", "blank_para", "per_line"])
+def test_separated_layouts_without_embeddings(layout):
+    text, starts = _dump(layout, titles=False)
+    found = find_boundaries(dump_lines(text))
+    assert [0] + [b.index for b in found] == starts
+
+
+@pytest.mark.parametrize("layout, titles", [("none", True), ("none", False), ("blank", False), ("per_line", False)])
+def test_layouts_with_topic_cues(embedder, layout, titles):
+    text, starts = _dump(layout, titles)
+    found = find_boundaries(dump_lines(text), embedder.encode)
+    assert [0] + [b.index for b in found] == starts
+    for b in found:
+        assert 0.0 <= b.confidence <= 1.0 and b.cue in CUES
+
+
+def test_titles_alone_split_without_embeddings():
+    text, starts = _dump("none", titles=True)
+    assert [0] + [b.index for b in find_boundaries(dump_lines(text))] == starts
+
+
+def test_long_article_with_a_subtopic_is_not_split(embedder):
+    article = [
+        "The port authority on Monday unveiled a plan to deepen the main shipping channel so that the largest "
+        "container ships can dock without waiting for high tide.",
+        "The project, estimated at 1.3 billion dollars, would remove about 12 million cubic metres of sediment "
+        "from the riverbed over four years, port director Ingrid Halvorsen said.",
+        "Halvorsen said the port had lost three major shipping lines to rival harbours since 2019 because of "
+        "delays at low tide.",
+        "Environmental groups criticised the plan. The river estuary is home to a colony of harbour seals and "
+        "one of the last breeding grounds of the sturgeon in the region, and dredging would stir up "
+        "sediment that smothers fish eggs, said biologist Tomas Lindqvist of the Coastal Wildlife Trust.",
+        "Lindqvist said the trust would ask a court to halt the work until a full study of the seals and the "
+        "sturgeon had been carried out.",
+        "Halvorsen said the port would fund a monitoring programme for the estuary's wildlife and schedule "
+        "dredging outside the spawning season.",
+        "The port authority expects a decision from the national transport ministry by the end of the year.",
+    ]
+    text = "\n".join(article)
+    assert find_boundaries(dump_lines(text), embedder.encode) == []
+    assert find_boundaries(dump_lines("\n".join(ARTICLES[1][1:]) + "\n" + text), embedder.encode)[0].index == 3
+
+
+def test_sample_dump_is_split_at_its_gold_boundaries(sample_text, gold, embedder):
+    parts = split_dump(sample_text)
+    assert len(parts) == len(gold["articles"])
+    for (lines, confidence, cue, where), g in zip(parts, gold["articles"]):
+        first = g["source_lines"].split("-")[0].split(",")[0]
+        assert where == f"line {first}"
+        assert 0.0 < confidence <= 1.0
+    layout_only = segment_text(sample_text, embedding_model=None)
+    assert [w for _, _, w in layout_only] == [w for *_, w in parts]
+
+
+def test_thresholds_are_configurable(embedder):
+    text, _ = _dump("none", titles=False)
+    lines = dump_lines(text)
+    assert find_boundaries(lines, embedder.encode, boundary_threshold=1.01, topic_threshold=0.0) == []
+    assert len(find_boundaries(lines, embedder.encode, boundary_threshold=0.0)) == len(lines) - 1
+    forced = find_boundaries(lines, embedder.encode, boundary_threshold=1.01, topic_threshold=1.01)
+    assert forced and all(b.cue == "topic_shift" for b in forced)
+    # the topic pass only adds cuts inside the stretches the hard decisions leave
+    strict = find_boundaries(lines, embedder.encode, topic_threshold=0.05)
+    assert {b.index for b in strict} <= {b.index for b in find_boundaries(lines, embedder.encode, topic_threshold=0.5)}
+
+
+def test_empty_and_single_line_dumps():
+    assert segment_text("", embedding_model=None) == []
+    assert segment_text("\n\n  \n", embedding_model=None) == []
+    parts = segment_text("Just one line of text that is an article.", embedding_model=None)
+    assert len(parts) == 1 and parts[0][1] == 1.0
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap (issue 9): untitled, unseparated real dumps still get false cuts inside long "
+    "articles (bench/README.md, Pk 0.074 against the 0.04 target); strict, so a fix shows up here",
+)
+def test_real_dev_articles_without_titles_or_separators(embedder):
+    rows = [json.loads(line) for line in DEVDATA.read_text().splitlines()][-12:]
+    bodies = [[p for p in r["text"].split("\n") if p.strip()] for r in rows]
+    starts, n = [], 0
+    for b in bodies:
+        starts.append(n)
+        n += len(b)
+    text = "\n".join("\n".join(b) for b in bodies)
+    hyp = [0] + [b.index for b in find_boundaries(dump_lines(text), embedder.encode)]
+    hits = len(set(hyp) & set(starts))
+    assert hits >= len(starts) - 2, (starts, hyp)
+    assert len(hyp) <= len(starts) + 2, (starts, hyp)

@@ -1,0 +1,120 @@
+"""Structure inside one article: kicker, title, deck, byline, dateline, captions,
+boilerplate, paragraphs with exact offsets, and truncation with its reason."""
+from __future__ import annotations
+
+import pytest
+
+from tasks.segment import layout
+from tasks.segment.structure import parse_article
+
+
+def _parse(text: str, **kw):
+    return parse_article(text.strip().splitlines(), **kw)
+
+
+def test_full_furniture_of_a_wire_story():
+    st = _parse("""
+EXCLUSIVE: Bank chief quits
+Markets slide as the central bank governor steps down after a lending scandal
+By Jane Smith and Tom Brown
+LONDON, Nov 7 (Reuters) - The governor of the central bank resigned on Thursday.
+Advertisement
+Photo: Reuters
+He said the decision was his own. “I am leaving,” he said.
+Share this article
+The bank will name a successor next week, a spokesman said.
+""")
+    assert st.kicker == "EXCLUSIVE"
+    assert st.title == "Bank chief quits"
+    assert st.deck == "Markets slide as the central bank governor steps down after a lending scandal"
+    assert st.byline == "By Jane Smith and Tom Brown"
+    assert st.dateline == "LONDON, Nov 7 (Reuters)"
+    assert st.captions == ["Photo: Reuters"]
+    assert st.boilerplate_removed == 2
+    assert st.body.startswith("The governor of the central bank")
+    assert "Photo: Reuters" not in st.body and "Advertisement" not in st.body
+    assert len(st.paragraphs) == 3
+    assert (st.is_truncated, st.truncation_reason) == (False, None)
+
+
+@pytest.mark.parametrize(
+    "first, dateline, rest",
+    [
+        ("WASHINGTON (Reuters) - The U.S. imposed new sanctions.", "WASHINGTON (Reuters)", "The U.S. imposed"),
+        ("LONDON, Nov 7 - Shares fell sharply on Friday.", "LONDON, Nov 7", "Shares fell"),
+        ("NEW YORK, Nov. 7, 2024 (AP) — Stocks rallied.", "NEW YORK, Nov. 7, 2024 (AP)", "Stocks rallied"),
+        ("BEIJING -- China said it would retaliate.", "BEIJING", "China said"),
+    ],
+)
+def test_datelines(first, dateline, rest):
+    st = _parse(first + "\nA second paragraph follows here.")
+    assert st.dateline == dateline
+    assert st.body.startswith(rest)
+
+
+def test_no_dateline_in_ordinary_prose():
+    st = _parse("U.S. - China talks resumed on Monday in Geneva.\nThey ended without a deal.")
+    assert st.dateline is None and st.body.startswith("U.S. - China talks")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Photo: Reuters", "(AFP)", "File photo", "File photo: Smoke rises over the city",
+     "Jane Doe/AFP via Getty Images", "Rescuers search the rubble. REUTERS/Jane Doe",
+     "A man walks past the bank in Frankfurt. (Reuters)", "Credit: Getty Images"],
+)
+def test_captions_and_credits_leave_the_body(line):
+    st = _parse(f"The minister resigned on Monday after a long row.\n{line}\nHer successor was named a day later.")
+    assert st.captions == [line]
+    assert line not in st.body and len(st.paragraphs) == 2
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["He told AP on Monday that he would not run again.",
+     "The Reuters report said the deal was signed on Friday after talks in Geneva.",
+     "The president said the talks would go on, according to a statement (Reuters) issued late on "
+     "Friday after a long meeting of ministers in the capital, which ran well past midnight and "
+     "ended without agreement on any of the main issues that divide the two sides."],
+)
+def test_prose_that_names_an_agency_is_not_a_caption(line):
+    assert not layout.is_caption(line)
+
+
+def test_paragraph_offsets_are_exact():
+    st = _parse("Title of the piece\nFirst paragraph here.\n(AFP)\nSecond one, longer.\nThird.")
+    assert st.title == "Title of the piece"
+    assert [st.body[a:b] for a, b in st.paragraphs] == ["First paragraph here.", "Second one, longer.", "Third."]
+
+
+@pytest.mark.parametrize(
+    "last, reason",
+    [
+        ("Officials said the talks would resume once the", "ends_mid_sentence"),
+        ("Officials said the talks would resume …", "ends_with_ellipsis"),
+        ("Officials said the talks would resume soon...", "ends_with_ellipsis"),
+        ("Officials said the talks would resume soon.\nContinue reading", "continue_marker"),
+        ("Officials said the talks would resume soon.\nSubscribe to read the full story", "continue_marker"),
+        ("Officials said the talks would resume soon.", None),
+        ("“We will be back,” he said.", None),
+    ],
+)
+def test_truncation_and_why(last, reason):
+    st = _parse("Talks between the two sides broke down on Monday.\n" + last)
+    assert st.is_truncated is (reason is not None)
+    assert st.truncation_reason == reason
+
+
+def test_given_title_is_not_taken_from_the_body():
+    st = _parse("Short first line\nThe body goes on here.", has_title=True)
+    assert st.title is None and st.body.startswith("Short first line")
+
+
+def test_kicker_with_inline_deck_on_one_line():
+    st = _parse(
+        "OUTRAGE: The former strongman was accused of corruption during his time in office "
+        "Indonesia yesterday awarded the title of national hero to late president Suharto."
+    )
+    assert st.kicker == "OUTRAGE"
+    assert st.deck == "The former strongman was accused of corruption during his time in office"
+    assert st.body.startswith("Indonesia yesterday awarded")
