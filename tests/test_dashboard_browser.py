@@ -134,6 +134,21 @@ def _pick(pg, widget, text: str):
     _wait_idle(pg)
 
 
+def _choose(pg, selectbox, option: str, tries: int = 5):
+    """Open a selectbox and pick `option`; a click that lands during a rerun is tried again."""
+    wanted = pg.get_by_role("option", name=option)
+    for _ in range(tries):
+        _wait_idle(pg)
+        selectbox.get_by_role("combobox").click()
+        try:
+            wanted.wait_for(timeout=10_000)
+            break
+        except Exception:  # the dropdown did not open: the page was re-rendering
+            pg.keyboard.press("Escape")
+    wanted.click()
+    _wait_idle(pg)
+
+
 def test_dashboard_shows_the_warehouse_and_filters_change_it(page):
     pg = page
     from playwright.sync_api import expect
@@ -172,8 +187,7 @@ def test_dashboard_shows_the_warehouse_and_filters_change_it(page):
     assert [r[0] for r in _table_rows(pg, "Quality per source")] == [handmade.ALPHA]
 
     # drill down to the articles about one entity, then search the list
-    pg.locator('[data-testid="stSelectbox"]').first.click()
-    pg.get_by_role("option", name="Jane Doe (PERSON)").click()
+    _choose(pg, pg.locator('[data-testid="stSelectbox"]').first, "Jane Doe (PERSON)")
     _wait_idle(pg)
     drill = pg.locator('xpath=//*[normalize-space()="Drill down: articles about an entity"]/following::*'
                        '[contains(normalize-space(), "2 mentions")][1]')
