@@ -190,7 +190,8 @@ def decide(
         # content rows: 0 is the first line, row k + 1 starts at candidate k
         edges = [0] + [k + 1 for k in sorted(hard)] + [len(scores.index) + 1]
         for a, b in zip(edges, edges[1:]):
-            cuts = [(r, topic_threshold, s) for r, s in _segment_topic_cuts(scores.embeddings, a, b, topic_threshold)]
+            window_cuts = _segment_topic_cuts(scores.embeddings, a, b, topic_threshold)
+            cuts = [(r, topic_threshold, s) for r, s in _article_sized_cuts(window_cuts, scores.words, a, b)]
             cuts += [(r, _PART_SIM_MAX, s) for r, s in _part_cuts(scores.embeddings, scores.words, a, b)]
             for row, limit, s in cuts:
                 k = row - 1
@@ -214,6 +215,21 @@ def _segment_topic_cuts(emb: np.ndarray, a: int, b: int, threshold: float, befor
 
 
 
+def _article_sized(words: np.ndarray, lo: int, hi: int) -> bool:
+    """Whether rows lo..hi-1 can be an article on their own: 2+ lines, or one long line."""
+    return hi - lo >= _PART_MIN_LINES or int(words[lo:hi].sum()) >= _PART_MIN_WORDS
+
+
+def _article_sized_cuts(cuts, words: np.ndarray, a: int, b: int):
+    """The topic cuts, in order, that leave every part article-sized: a one-line 'article'
+    between two topic cuts is far likelier a paragraph on a side topic."""
+    last = a
+    for r, s in sorted(cuts):
+        if _article_sized(words, last, r) and _article_sized(words, r, b):
+            yield r, s
+            last = r
+
+
 def _part_cuts(emb: np.ndarray, words: np.ndarray, a: int, b: int):
     """(row, similarity) of cuts that split rows a..b-1 into parts about different things.
 
@@ -222,12 +238,9 @@ def _part_cuts(emb: np.ndarray, words: np.ndarray, a: int, b: int):
     both parts are tried again. Whole parts are compared, not windows: a sub-topic of a long
     article still shares its story with the rest, two unrelated articles share nothing.
     """
-    def article_sized(lo: int, hi: int) -> bool:
-        return hi - lo >= _PART_MIN_LINES or int(words[lo:hi].sum()) >= _PART_MIN_WORDS
-
     best, best_r = 1.0, None
     for r in range(a + 1, b):
-        if article_sized(a, r) and article_sized(r, b):
+        if _article_sized(words, a, r) and _article_sized(words, r, b):
             x, y = emb[a:r].mean(0), emb[r:b].mean(0)
             sim = float(x @ y) / (float(np.linalg.norm(x) * np.linalg.norm(y)) or 1.0)
             if sim < best:
