@@ -33,7 +33,11 @@ from generate import synthetic_articles, write_corpus  # noqa: E402
 
 def _tree_rss(proc: psutil.Process) -> int:
     total = 0
-    for p in [proc, *proc.children(recursive=True)]:
+    try:
+        tree = [proc, *proc.children(recursive=True)]
+    except psutil.Error:  # the run just ended
+        return 0
+    for p in tree:
         try:
             total += p.memory_info().rss
         except psutil.Error:
