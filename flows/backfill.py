@@ -155,7 +155,7 @@ def backfill(
     finally:
         con.close()
         report = _record_run(
-            wh, run_id, started, status, [f"backfill:{','.join(wanted)}"], counts, written, seconds, settings
+            wh, run_id, started, status, [f"backfill:{','.join(wanted)}"], counts, written, seconds, settings, steps
         )
         report["flow"] = "backfill"
         publish_run_artifacts(report, log)

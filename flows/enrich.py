@@ -34,6 +34,7 @@ from tasks.step import StepOutput, run_step_task
 from tasks.summarise import ExtractiveSummariser
 from tasks.tag import Tagger
 from warehouse.catalog import refresh_catalog
+from warehouse.manifest import InputManifest, pipeline_id
 from warehouse.rows import article_tables, duplicate_table, reject_table
 from warehouse.schemas import RUNS
 from warehouse.storage import open_warehouse
@@ -132,18 +133,26 @@ def enrich(
     fingerprints = {name: fingerprint(steps[name]) for name in steps if name in STAGES or name.startswith("summarise")}
     stage = {name: run_step_task(name, settings.retries, settings.task_timeout_seconds) for name in steps}
     files, rejects = discover(sources)
-    log.info("run %s: %d input files from %d sources into %s", run_id, len(files), len(sources), wh.root)
-
     counts: Counter = Counter(records_in=len(rejects), rejects=len(rejects))
+    manifest = InputManifest.load(wh, pipeline_id(steps["ingest"], steps["segment"]))
+    # Files a run already finished with this ingest + segment configuration are not read.
+    files, skipped, unchanged = manifest.pending(files, skip=settings.skip_finished_files)
+    counts.update(
+        records_in=unchanged, duplicates=unchanged, unchanged=unchanged, files_skipped=skipped, files_read=len(files)
+    )
+    log.info(
+        "run %s: %d input files to read (%d finished before) from %d sources into %s",
+        run_id, len(files), counts["files_skipped"], len(sources), wh.root,
+    )
     written: Counter = Counter()
     seconds: Counter = Counter()
     known_ids, known_origins = set(wh.stored_article_ids()), wh.stored_origins()
     near = None
     if settings.near_duplicates:
         near = NearDuplicateIndex.load(wh, settings.near_duplicate_threshold, settings.minhash_permutations)
-    status = "failed"
+    status, flushed = "failed", 0  # rejects[:flushed] are written
     try:
-        for group in _file_groups(files, settings.group_bytes):
+        for g, group in enumerate(_file_groups(files, settings.group_bytes)):
             ingested = stage["ingest"](steps["ingest"], group)
             segmented = stage["segment"](steps["segment"], ingested)
             for name, out in (("ingest", ingested), ("segment", segmented)):
@@ -183,13 +192,16 @@ def enrich(
                 _collect(*window.popleft(), counts, written, seconds, rejects)
             if near is not None:  # signatures only once their articles are committed
                 near.persist(wh)
+            # The group's files are finished only once their rejects are written, too.
+            written["rejects"] += _write_rejects(wh, rejects[flushed:], run_id, started, f"{run_id}-{g}")
+            finished = manifest.finished(group, segmented.items, rejects[flushed:], run_id, datetime.now(timezone.utc))
+            flushed = len(rejects)
+            written["input_files"] += wh.append("input_files", finished, f"{run_id}-{g}", started.date())
             del result, segmented, ingested
         status = "completed"
     finally:
-        if rejects:
-            table = reject_table(rejects, run_id, started)
-            written["rejects"] += wh.append("rejects", table, f"{run_id}-rejects", started.date())
-        report = _record_run(wh, run_id, started, status, sources, counts, written, seconds, settings, rejects)
+        written["rejects"] += _write_rejects(wh, rejects[flushed:], run_id, started, f"{run_id}-rejects")
+        report = _record_run(wh, run_id, started, status, sources, counts, written, seconds, settings, steps, rejects)
         publish_run_artifacts(report, log)
     log.info(
         "run %s %s: %d records in -> %d articles, %d duplicates, %d rejects; rows written %s",
@@ -197,6 +209,12 @@ def enrich(
         counts["rejects"], dict(written),
     )
     return report
+
+
+def _write_rejects(wh: Warehouse, rejects: list, run_id: str, started: datetime, key: str) -> int:
+    if not rejects:
+        return 0
+    return wh.append("rejects", reject_table(rejects, run_id, started), key, started.date())
 
 
 def _collect(futures: dict, committed, counts: Counter, written: Counter, seconds: Counter, rejects: list) -> None:
@@ -217,7 +235,7 @@ def _shard_key(shard: list[Article], steps: dict) -> str:
     return content_hash(*sorted(a.article_id for a in shard), *versions, size=8)
 
 
-def _record_run(wh, run_id, started, status, sources, counts, written, seconds, settings, rejects=()) -> dict:
+def _record_run(wh, run_id, started, status, sources, counts, written, seconds, settings, steps, rejects=()) -> dict:
     import pyarrow as pa
     from prefect.runtime import flow_run
 
@@ -226,7 +244,7 @@ def _record_run(wh, run_id, started, status, sources, counts, written, seconds, 
         "newsflow": flows.__version__,
         "spacy_model": settings.spacy_model,
         "embedding_model": settings.embedding_model,
-        **{f"stage:{name}": step.version for name, step in _steps(settings).items()},
+        **{f"stage:{name}": step.version for name, step in steps.items()},
     }
     row = {
         "run_id": run_id,
@@ -241,6 +259,8 @@ def _record_run(wh, run_id, started, status, sources, counts, written, seconds, 
         "unchanged": counts["unchanged"],
         "rejects": counts["rejects"],
         "rejects_by_reason": list(reasons(rejects).items()),
+        "files_read": counts["files_read"],
+        "files_skipped": counts["files_skipped"],
         "rows_written": list(dict(written).items()),
         "stage_seconds": [(k, round(v, 3)) for k, v in seconds.items() if k],
         "versions": list(versions.items()),

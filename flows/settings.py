@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     languages: tuple[str, ...] = Field(("en",), description="Languages the NLP stages process")
     shard_size: int = Field(256, ge=1, description="Articles per model-stage task")
     shards_in_flight: int = Field(2, ge=1, description="Shards in the model stages at once (bounds memory)")
+    skip_finished_files: bool = Field(
+        True, description="Skip input files a run already finished (same bytes, same ingest + segment settings)"
+    )
     group_bytes: int = Field(4 * 2**20, ge=1, description="Input bytes read and segmented before enriching them")
     summary_sentences: int = Field(3, ge=1, description="Sentences per extractive summary")
     summary_max_words: int | None = Field(None, description="Word budget per summary (None: no budget)")

@@ -124,4 +124,5 @@ def test_rerun_adds_no_rows_but_a_run(sample_run):
     assert after == before
     assert query(wh, "SELECT count(*) FROM runs")[0][0] == runs_before + 1
     assert second["articles"] == 0 and second["unchanged"] == 5
+    assert (second["files_read"], second["files_skipped"]) == (0, 1)  # the dump was not read again
     assert second["records_in"] == second["articles"] + second["duplicates"] + second["rejects"]

@@ -142,6 +142,8 @@ RUNS = pa.schema(
         ("stage_seconds", pa.map_(pa.string(), pa.float64())),
         ("versions", pa.map_(pa.string(), pa.string())),
         ("rejects_by_reason", pa.map_(pa.string(), pa.int64())),
+        ("files_read", pa.int64()),
+        ("files_skipped", pa.int64()),
     ]
 )
 
@@ -159,6 +161,24 @@ ARTICLE_STAGES = pa.schema(
     ]
 )
 
+# One row per input file a run finished: its bytes' hash, the ingest + segment
+# configuration it was read with, and what became of its records. A later run skips a
+# file whose (content, configuration) is already here (warehouse/manifest.py).
+INPUT_FILES = pa.schema(
+    [
+        ("file_id", pa.string()),
+        ("content_hash", pa.string()),
+        ("pipeline", pa.string()),
+        ("source_uri", pa.string()),
+        ("size_bytes", pa.int64()),
+        ("records", pa.int64()),
+        ("articles", pa.int64()),
+        ("rejects", pa.int64()),
+        ("run_id", pa.string()),
+        ("completed_at", TS),
+    ]
+)
+
 TABLES: dict[str, pa.Schema] = {
     "articles": ARTICLES,
     "sentences": SENTENCES,
@@ -169,6 +189,7 @@ TABLES: dict[str, pa.Schema] = {
     "duplicates": DUPLICATES,
     "runs": RUNS,
     "article_stages": ARTICLE_STAGES,
+    "input_files": INPUT_FILES,
 }
 # Tables whose rows belong to an article and are committed with it.
 ARTICLE_TABLES = ("sentences", "entities", "article_entities", "summaries", "article_stages", "articles")

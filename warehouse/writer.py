@@ -30,6 +30,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "rejects": ("reject_id",),
     "duplicates": ("article_id", "source_uri", "location"),
     "runs": ("run_id",),
+    "input_files": ("file_id",),
 }
 
 
