@@ -75,7 +75,7 @@ def _steps(s: Settings) -> dict[str, object]:
         "ingest": Ingester(ReadOptions.from_settings(s)),
         "segment": Segmenter(
             s.embedding_model, s.topic_threshold, s.min_article_words, s.boundary_threshold, s.boundary_model,
-            s.embedding_backend,
+            s.segment_embedding_backend,
         ),
         "tag": Tagger(s.spacy_model, languages=tuple(s.languages)),
     }
@@ -90,7 +90,7 @@ def _summarisers(s: Settings) -> dict[str, object]:
     if "extractive" in s.summary_methods:
         out["summarise"] = ExtractiveSummariser(
             s.embedding_model, s.summary_sentences, s.summary_max_words, s.summary_position_weight,
-            s.summary_redundancy, s.summary_max_fraction, s.embedding_backend,
+            s.summary_redundancy, s.summary_max_fraction, s.embedding_backend, s.summary_window,
         )
     if "abstractive" in s.summary_methods:
         if not s.abstractive_model:

@@ -32,11 +32,17 @@ class Settings(BaseSettings):
     summary_position_weight: float = Field(0.95, ge=0, le=1, description="Position prior against centrality")
     summary_redundancy: float = Field(0.6, ge=0, le=1, description="MMR lambda: relevance against novelty")
     summary_max_fraction: float | None = Field(0.5, gt=0, le=1, description="Share of a short article's sentences a summary may take")
+    summary_window: int | None = Field(
+        20, ge=1, description="Sentences (the first eligible ones) an extractive summary picks from; none: all"
+    )
     summary_methods: Annotated[tuple[Literal["extractive", "abstractive"], ...], NoDecode] = Field(
         ("extractive",), description="Summaries to make: extractive, abstractive (comma-separated)"
     )
     embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
-        DEFAULT_EMBEDDING_BACKEND, description="Embedding runtime: onnx (fp32 ONNX Runtime), torch, onnx-int8 (fastest, less exact)"
+        DEFAULT_EMBEDDING_BACKEND, description="Embedding runtime: onnx-int8 (ONNX Runtime int8, fastest), torch (fp32 reference), onnx (fp32)"
+    )
+    segment_embedding_backend: Literal["torch", "onnx", "onnx-int8"] = Field(
+        "torch", description="Embedding runtime of the segmenter's topic cues (its boundary model was trained on torch fp32)"
     )
     abstractive_model: str | None = Field(None, description="Seq2seq model folder or cached name (BART, PEGASUS, T5)")
     abstractive_min_tokens: int = Field(10, ge=0)

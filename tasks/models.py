@@ -110,15 +110,13 @@ def embedding_model_path(name: str) -> Path:
 
 
 EMBEDDING_BACKENDS = ("torch", "onnx", "onnx-int8")
-# ONNX Runtime fp32 gives torch's vectors (cosine 1.0000, same summaries) 2.4-4x faster
-# on CPU; int8 is faster still (~7x) but changes 1 summary in 5 (bench/README.md).
-# torch fp32 with length-sorted batches: on an idle machine ONNX Runtime fp32 was slower
-# (0.76x) and int8 only 1.23x faster (bench/README.md, "Embeddings").
-DEFAULT_EMBEDDING_BACKEND = "torch"
+# int8 (feed-forward outputs kept fp32) is the fastest on CPU while keeping the summaries
+# (bench/README.md, "Embeddings"); torch fp32 gives the reference vectors.
+DEFAULT_EMBEDDING_BACKEND = "onnx-int8"
 
 
 def default_embedding_backend() -> str:
-    """The backend stages use when none is given: `NEWSFLOW_EMBEDDING_BACKEND`, else torch."""
+    """The backend stages use when none is given: `NEWSFLOW_EMBEDDING_BACKEND`, else onnx-int8."""
     return os.environ.get("NEWSFLOW_EMBEDDING_BACKEND") or DEFAULT_EMBEDDING_BACKEND
 
 

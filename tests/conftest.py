@@ -48,7 +48,7 @@ def nlp():
 def embedder():
     from tasks.models import sentence_embedder
 
-    return sentence_embedder()
+    return sentence_embedder(backend="torch")  # the reference vectors (and the segmenter's)
 
 
 @pytest.fixture(scope="session")

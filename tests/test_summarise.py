@@ -2,6 +2,7 @@
 articles) and MMR, on real MiniLM embeddings of Wikinews articles."""
 from __future__ import annotations
 
+import copy
 import json
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 
 from conftest import DEVDATA
 from tasks.records import Article, Sentence
-from tasks.summarise import ExtractiveSummariser, clip_words, select_sentences, sentence_budget
+from tasks.summarise import ExtractiveSummariser, clip_words, select_sentences, sentence_budget, summary_candidates
 
 
 def _article(sentences: list[str], truncated: bool = False) -> Article:
@@ -70,7 +71,22 @@ def test_summaries_on_real_news(embedder, wikinews):
         assert summary.sentence_idxs == sorted(summary.sentence_idxs)
         assert summary.summary == " ".join(art.sentences[i].text for i in summary.sentence_idxs)
         assert json.loads(summary.params)["max_sentences"] == 3
-    assert out.stats["sentences_embedded"] == sum(len(a.sentences) for a in wikinews)
+    assert out.stats["sentences"] == sum(len(a.sentences) for a in wikinews)
+    # only candidates are embedded: fragments, run-ons and sentences past the window are not
+    expected = sum(len(summary_candidates([len(s.text.split()) for s in a.sentences], window=20)) for a in wikinews)
+    assert out.stats["sentences_embedded"] == expected < out.stats["sentences"]
+
+
+def test_window_rarely_changes_a_summary_and_candidate_rows_equal_full_rows(embedder, wikinews):
+    windowed = ExtractiveSummariser(backend="torch")(copy.deepcopy(wikinews)).items
+    full = ExtractiveSummariser(backend="torch", window=None)(copy.deepcopy(wikinews)).items
+    same = [w.summaries[0].sentence_idxs == f.summaries[0].sentence_idxs for w, f in zip(windowed, full)]
+    assert sum(same) >= 0.9 * len(same)
+    art = max(wikinews, key=lambda a: len(a.sentences))
+    n_words = [len(s.text.split()) for s in art.sentences]
+    emb = embedder.encode([s.text for s in art.sentences])
+    rows = emb[summary_candidates(n_words, window=5)]
+    assert select_sentences(emb, n_words, window=5) == select_sentences(rows, n_words, window=5)
 
 
 def test_truncated_article_never_ends_on_its_cut_sentence(embedder, wikinews):

@@ -5,7 +5,10 @@ process tree sampled every 0.1 s), then a second run over the unchanged corpus (
 then the same texts through the bare models alone (spaCy nlp.pipe with the same components,
 the same embedding call on the same sentences) as the reference. Usage:
 
-    python bench/pipeline/run.py --sizes 1000 5000 20000 [--workers 1 2] [--out bench/out/pipeline]
+    python bench/pipeline/run.py --sizes 1000 5000 20000 [--workers 0 1 2] [--out bench/out/pipeline]
+
+--workers: 0 is the default thread runner (everything in the flow's process); N >= 1 is a
+local Dask cluster of N worker processes (NEWSFLOW_DASK_WORKERS=N), one thread each.
 
 Writes bench/out/pipeline/results.json and prints a Markdown table.
 """
@@ -47,8 +50,9 @@ def _tree_rss(proc: psutil.Process) -> int:
 
 def timed_run(corpus: Path, warehouse: Path, workers: int) -> dict:
     """Run `newsflow run` in a subprocess; wall seconds and peak RSS of its process tree."""
-    env = dict(os.environ, NEWSFLOW_WORKERS=str(workers), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               PREFECT_LOGGING_LEVEL="WARNING")
+    env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING")
+    if workers:
+        env["NEWSFLOW_DASK_WORKERS"] = str(workers)
     cmd = [sys.executable, "-m", "flows.cli", "run", str(corpus), "--warehouse", str(warehouse)]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -88,16 +92,28 @@ def last_run(warehouse: Path) -> dict:
 
 
 def bare_models(warehouse: Path) -> dict:
-    """The same bodies through spaCy and the same sentences through the embedder, nothing else."""
+    """The same bodies through spaCy and the same sentences through the embedder, nothing else.
+
+    The sentences are those the summariser embeds: each article's summary candidates.
+    """
     from flows.settings import load_settings
     from tasks.models import sentence_embedder, spacy_pipeline
+    from tasks.summarise import summary_candidates
     from warehouse.catalog import connect
 
     s = load_settings()
     con = connect(warehouse)
     bodies = [r[0] for r in con.execute("SELECT body FROM articles").fetchall()]
-    sentences = [r[0] for r in con.execute("SELECT text FROM sentences").fetchall()]
+    rows = con.execute(
+        "SELECT list(s.text ORDER BY s.sentence_idx), any_value(a.is_truncated) FROM sentences s "
+        "JOIN articles a USING (article_id) GROUP BY s.article_id"
+    ).fetchall()
     con.close()
+    sentences = []
+    for texts, truncated in rows:
+        cut = {len(texts) - 1} if truncated else set()
+        idx = summary_candidates([len(t.split()) for t in texts], cut, window=s.summary_window)
+        sentences += [texts[i] for i in idx]
     nlp = spacy_pipeline(s.spacy_model)
     embedder = sentence_embedder(s.embedding_model)
     nlp("warm up"), embedder.encode(["warm up"])
@@ -115,7 +131,7 @@ def bare_models(warehouse: Path) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
-    ap.add_argument("--workers", type=int, nargs="+", default=[1])
+    ap.add_argument("--workers", type=int, nargs="+", default=[0], help="0: threads; N: N Dask worker processes")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "pipeline")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)

@@ -47,7 +47,8 @@ def split_dump(
     lines = dump_lines(text)
     if not lines:
         return []
-    embed = sentence_embedder(embedding_model, embedding_backend).encode if embedding_model else None
+    # The boundary model was trained on fp32 vectors; int8 ones move some cuts by a line.
+    embed = sentence_embedder(embedding_model, embedding_backend or "torch").encode if embedding_model else None
     bounds = find_boundaries(lines, embed, topic_threshold, boundary_threshold, boundary_model)
     starts = [0] + [b.index for b in bounds]
     conf = [1.0] + [b.confidence for b in bounds]
