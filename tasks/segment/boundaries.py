@@ -107,10 +107,13 @@ def find_boundaries(
 ) -> list[Boundary]:
     """All article starts after the first, in line order.
 
-    boundary_threshold: confidence at or above which a gap is a boundary (None: the
-    threshold the model was trained with); layout rules and the model both give one.
+    With embeddings and boundary_threshold None, the whole-dump decoder trained with the
+    model (`decode.best_cuts`) picks the cuts between the layout-rule ones.
+    boundary_threshold: per-gap thresholding instead: confidence at or above which a gap
+    is a boundary; layout rules and the model both give one.
     topic_threshold: inside the stretches between those boundaries, a local minimum of
-    window similarity below it is cut too (0 turns this off). See `decide`.
+    window similarity below it is cut too (0 turns the topic pass off; after the decoder
+    only its whole-part split runs). See `decide`.
     """
     emb = embed([topic_text(ln.text) for ln in lines]) if embed is not None and len(lines) > 1 else None
     scores = boundary_scores(lines, emb, model_path)
