@@ -11,13 +11,21 @@ ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 OUT = ROOT / "bench" / "out" / "segmentation"
-_CACHE = OUT / "embeddings.npz"
+
+
+def _cache_path() -> Path:
+    """One cache per embedding backend (NEWSFLOW_EMBEDDING_BACKEND; torch: embeddings.npz)."""
+    from tasks.models import default_embedding_backend
+
+    backend = default_embedding_backend()
+    return OUT / ("embeddings.npz" if backend == "torch" else f"embeddings-{backend}.npz")
 
 
 class EmbeddingCache:
     """MiniLM line embeddings keyed by a hash of the text, kept in bench/out between runs."""
 
-    def __init__(self, path: Path = _CACHE):
+    def __init__(self, path: Path | None = None):
+        path = path or _cache_path()
         self.path = path
         self.vectors: dict[str, np.ndarray] = {}
         if path.exists():

@@ -42,7 +42,8 @@ def main() -> None:
     ap.add_argument("--dumps", type=int, default=40, help="dumps per condition")
     ap.add_argument("--layout-only", action="store_true", help="no embeddings (layout model)")
     ap.add_argument("--topic-threshold", type=float, default=TOPIC_THRESHOLD)
-    ap.add_argument("--threshold", type=float, default=None, help="boundary probability cut")
+    ap.add_argument("--threshold", type=float, default=None, help="boundary probability cut (per-gap thresholding)")
+    ap.add_argument("--no-decoder", action="store_true", help="per-gap thresholding, not whole-dump decoding")
     args = ap.parse_args()
     cache = EmbeddingCache()
     articles = split(load_articles(), "eval")
@@ -60,7 +61,9 @@ def main() -> None:
             lines = dump_lines(d.text)
             emb = None if args.layout_only else cache.encode([topic_text(ln.text) for ln in lines])
             t0 = time.perf_counter()
-            hyp = [0] + [b.index for b in decide(boundary_scores(lines, emb), args.topic_threshold, args.threshold)]
+            scores = boundary_scores(lines, emb)
+            decoder = None if args.no_decoder or args.threshold is not None else scores.decoder
+            hyp = [0] + [b.index for b in decide(scores, args.topic_threshold, args.threshold, decoder)]
             secs.append(time.perf_counter() - t0)
             pks.append(pk(d.starts, hyp, d.n_lines))
             wds.append(window_diff(d.starts, hyp, d.n_lines))

@@ -16,6 +16,7 @@ import numpy as np
 
 from tasks.segment import layout
 from tasks.segment.boundary_model import load_models
+from tasks.segment.decode import DecoderParams, best_cuts
 from tasks.segment.features import ALL_FEATURES, LAYOUT_FEATURES, gap_features, topic_text
 
 TOPIC_THRESHOLD = 0.15  # window cosine below which a topic shift inside a layout stretch is cut
@@ -63,6 +64,7 @@ class GapScores:
     threshold: float  # the cut the model was trained with
     embeddings: np.ndarray | None = None  # content lines' embeddings: the first line's, then one per candidate
     words: np.ndarray | None = None  # content lines' word counts, in the same order
+    decoder: DecoderParams | None = None  # whole-dump decoding settings trained with the model
 
 
 def boundary_scores(
@@ -75,16 +77,25 @@ def boundary_scores(
     `embeddings` (one unit row per line) switch on the topic-shift cues; without them the
     layout-only model is used.
     """
-    model = load_models(model_path)["full" if embeddings is not None else "layout"]
+    models = load_models(model_path)
+    model = models["full" if embeddings is not None else "layout"]
     X, idx = gap_features([ln.text for ln in lines], [ln.blank_before for ln in lines], embeddings)
-    probs = model.predict(X)
-    cues = [model.features[j] for j in model.contributions(X).argmax(1)] if idx else []
+    scores = scores_from_features(lines, X, idx, embeddings)
+    scores.prob = model.predict(X)
+    scores.cue = [model.features[j] for j in model.contributions(X).argmax(1)] if idx else []
+    scores.threshold = model.threshold
+    scores.decoder = models.get("decoder")
+    return scores
+
+
+def scores_from_features(lines: list[Line], X: np.ndarray, idx: list[int], embeddings: np.ndarray | None) -> GapScores:
+    """GapScores for computed features, before any model has scored them (probabilities 0)."""
     content, n_words = None, None
     if idx:
         rows = [next(i for i in range(idx[0]) if not _furniture(lines[i].text))] + idx
         n_words = np.array([len(layout.words(lines[i].text)) for i in rows])
         content = embeddings[rows] if embeddings is not None else None
-    return GapScores(idx, X, probs, cues, model.threshold, content, n_words)
+    return GapScores(idx, X, np.zeros(len(idx)), [""] * len(idx), 0.5, content, n_words)
 
 
 def find_boundaries(
@@ -96,13 +107,18 @@ def find_boundaries(
 ) -> list[Boundary]:
     """All article starts after the first, in line order.
 
-    boundary_threshold: confidence at or above which a gap is a boundary (None: the
-    threshold the model was trained with); layout rules and the model both give one.
+    With embeddings and boundary_threshold None, the whole-dump decoder trained with the
+    model (`decode.best_cuts`) picks the cuts between the layout-rule ones.
+    boundary_threshold: per-gap thresholding instead: confidence at or above which a gap
+    is a boundary; layout rules and the model both give one.
     topic_threshold: inside the stretches between those boundaries, a local minimum of
-    window similarity below it is cut too (0 turns this off). See `decide`.
+    window similarity below it is cut too (0 turns the topic pass off; after the decoder
+    only its whole-part split runs). See `decide`.
     """
     emb = embed([topic_text(ln.text) for ln in lines]) if embed is not None and len(lines) > 1 else None
-    return decide(boundary_scores(lines, emb, model_path), topic_threshold, boundary_threshold)
+    scores = boundary_scores(lines, emb, model_path)
+    decoder = scores.decoder if boundary_threshold is None else None
+    return decide(scores, topic_threshold, boundary_threshold, decoder)
 
 
 # Layout rules that settle a boundary on their own, with their confidence (a feature column each).
@@ -143,7 +159,10 @@ def _headline_habit(scores: GapScores, col: dict[str, int]) -> np.ndarray:
 
 
 def decide(
-    scores: GapScores, topic_threshold: float = TOPIC_THRESHOLD, boundary_threshold: float | None = None
+    scores: GapScores,
+    topic_threshold: float = TOPIC_THRESHOLD,
+    boundary_threshold: float | None = None,
+    decoder: DecoderParams | None = None,
 ) -> list[Boundary]:
     """Boundaries from scored gaps, in two passes.
 
@@ -171,6 +190,9 @@ def decide(
         whole = cut_off & (scores.words >= max(_WHOLE_ARTICLE_MIN_WORDS, _WHOLE_ARTICLE_RATIO * typical))
     headline = _headline_habit(scores, col)
     habit = bool(headline.any())
+    # the decoder weighs the model with the segments' coherence: it needs embeddings, and in a
+    # dump that heads its articles the headlines already settle the starts
+    use_decoder = decoder is not None and not habit and scores.embeddings is not None
     hard: dict[int, Boundary] = {}
     for k, (i, p, cue) in enumerate(zip(scores.index, scores.prob, scores.cue)):
         conf, why = float(p), cue
@@ -183,22 +205,47 @@ def decide(
             if scores.features[k, col[rule]] > 0 and rule_conf > conf:
                 conf, why = rule_conf, rule
         # in a dump that heads its articles, a start without a headline needs more evidence
+        if use_decoder:
+            if conf > p:  # a layout rule fired: forced; the model's own view goes to the decoder
+                hard[k] = Boundary(i, round(conf, 3), why)
+            continue
         if conf >= (max(cut, _HEADLINE_HABIT_CUT) if habit and why != "headline" else cut):
             hard[k] = Boundary(i, round(conf, 3), why)
-    found = dict(hard)
+    found = _decode(scores, hard, decoder) if use_decoder else dict(hard)
     if scores.embeddings is not None and topic_threshold > 0 and not habit:
-        # content rows: 0 is the first line, row k + 1 starts at candidate k
-        edges = [0] + [k + 1 for k in sorted(hard)] + [len(scores.index) + 1]
-        for a, b in zip(edges, edges[1:]):
-            window_cuts = _segment_topic_cuts(scores.embeddings, a, b, topic_threshold)
-            cuts = [(r, topic_threshold, s) for r, s in _article_sized_cuts(window_cuts, scores.words, a, b)]
-            cuts += [(r, _PART_SIM_MAX, s) for r, s in _part_cuts(scores.embeddings, scores.words, a, b)]
-            for row, limit, s in cuts:
-                k = row - 1
-                conf = max(float(scores.prob[k]), min(0.99, 0.5 + (limit - s) / (2 * limit)))
-                if k not in found or conf > found[k].confidence:
-                    found[k] = Boundary(scores.index[k], round(conf, 3), "topic_shift")
+        _topic_pass(scores, found, topic_threshold, windows=not use_decoder)
     return [found[k] for k in sorted(found)]
+
+
+def _topic_pass(scores: GapScores, found: dict[int, Boundary], topic_threshold: float, windows: bool = True) -> None:
+    """Adds topic-shift cuts inside the stretches between the cuts in `found` (see `decide`);
+    `windows` False: whole-part splits only (after the decoder, whose coherence term already
+    weighs the windows)."""
+    # content rows: 0 is the first line, row k + 1 starts at candidate k
+    edges = [0] + [k + 1 for k in sorted(found)] + [len(scores.index) + 1]
+    for a, b in zip(edges, edges[1:]):
+        window_cuts = _segment_topic_cuts(scores.embeddings, a, b, topic_threshold) if windows else []
+        cuts = [(r, topic_threshold, s) for r, s in _article_sized_cuts(window_cuts, scores.words, a, b)]
+        cuts += [(r, _PART_SIM_MAX, s) for r, s in _part_cuts(scores.embeddings, scores.words, a, b)]
+        for row, limit, s in cuts:
+            k = row - 1
+            conf = max(float(scores.prob[k]), min(0.99, 0.5 + (limit - s) / (2 * limit)))
+            if k not in found or conf > found[k].confidence:
+                found[k] = Boundary(scores.index[k], round(conf, 3), "topic_shift")
+
+
+def _decode(scores: GapScores, hard: dict[int, Boundary], params: DecoderParams) -> dict[int, Boundary]:
+    """Layout-rule cuts as given; between them, the decoder's best segmentation."""
+    p = np.clip(scores.prob, 1e-6, 1 - 1e-6)
+    gain = np.log(p / (1 - p))
+    found = dict(hard)
+    edges = [0] + [k + 1 for k in sorted(hard)] + [len(scores.index) + 1]
+    for a, b in zip(edges, edges[1:]):
+        emb = scores.embeddings[a:b] if scores.embeddings is not None else None
+        for r in best_cuts(gain[a : b - 1], emb, scores.words[a:b], params):
+            k = a + r - 1
+            found[k] = Boundary(scores.index[k], round(float(scores.prob[k]), 3), scores.cue[k])
+    return found
 
 
 def _segment_topic_cuts(emb: np.ndarray, a: int, b: int, threshold: float, before: int = 3, after: int = 2):

@@ -19,26 +19,44 @@ DEFAULT_MODEL_PATH = Path(__file__).with_name("boundary_model.json")
 
 @dataclass(frozen=True)
 class BoundaryModel:
+    """Logistic regression, or with `hidden` weights a one-hidden-layer ReLU network
+    (then `coef` are the output weights over the hidden units)."""
+
     features: tuple[str, ...]
     mean: np.ndarray
     scale: np.ndarray
     coef: np.ndarray
     intercept: float
     threshold: float  # the probability cut chosen on the training dumps
+    hidden: np.ndarray | None = None  # (features, units) input weights of the network
+    hidden_bias: np.ndarray | None = None
+
+    def _z(self, X: np.ndarray) -> np.ndarray:
+        return (X - self.mean) / self.scale
+
+    def logit(self, X: np.ndarray) -> np.ndarray:
+        """Boundary log-odds per row of features."""
+        if len(X) == 0:
+            return np.zeros(0)
+        Z = self._z(X)
+        if self.hidden is None:
+            return Z @ self.coef + self.intercept
+        return np.maximum(Z @ self.hidden + self.hidden_bias, 0.0) @ self.coef + self.intercept
 
     def contributions(self, X: np.ndarray) -> np.ndarray:
-        """Each feature's share of the logit, per row."""
-        return ((X - self.mean) / self.scale) * self.coef
+        """Each feature's share of the logit, per row (gradient x input for the network)."""
+        Z = self._z(X)
+        if self.hidden is None:
+            return Z * self.coef
+        active = (Z @ self.hidden + self.hidden_bias) > 0
+        return Z * ((active * self.coef) @ self.hidden.T)
 
     def predict(self, X: np.ndarray) -> np.ndarray:
         """Boundary probability per row of features."""
-        if len(X) == 0:
-            return np.zeros(0)
-        logit = self.contributions(X).sum(1) + self.intercept
-        return 1.0 / (1.0 + np.exp(-logit))
+        return 1.0 / (1.0 + np.exp(-self.logit(X)))
 
     def to_dict(self) -> dict:
-        return {
+        d = {
             "features": list(self.features),
             "mean": self.mean.round(6).tolist(),
             "scale": self.scale.round(6).tolist(),
@@ -46,6 +64,9 @@ class BoundaryModel:
             "intercept": round(float(self.intercept), 6),
             "threshold": round(float(self.threshold), 4),
         }
+        if self.hidden is not None:
+            d |= {"hidden": self.hidden.round(6).tolist(), "hidden_bias": self.hidden_bias.round(6).tolist()}
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "BoundaryModel":
@@ -56,18 +77,25 @@ class BoundaryModel:
             np.asarray(d["coef"]),
             float(d["intercept"]),
             float(d["threshold"]),
+            np.asarray(d["hidden"]) if "hidden" in d else None,
+            np.asarray(d["hidden_bias"]) if "hidden_bias" in d else None,
         )
 
 
 @lru_cache(maxsize=4)
-def load_models(path: str | None = None) -> dict[str, BoundaryModel]:
-    """The `full` and `layout` models from a weights file (the bundled one by default)."""
+def load_models(path: str | None = None) -> dict:
+    """The `full` and `layout` models from a weights file (the bundled one by default), and
+    under `decoder` the whole-dump decoding settings trained with them (None if absent)."""
+    from tasks.segment.decode import DecoderParams
+
     p = Path(path) if path else DEFAULT_MODEL_PATH
     try:
         raw = json.loads(p.read_text())
     except (OSError, ValueError) as exc:
         raise RuntimeError(f"boundary model {str(p)!r} cannot be read: {exc}") from exc
-    return {name: BoundaryModel.from_dict(raw[name]) for name in ("full", "layout")}
+    models: dict = {name: BoundaryModel.from_dict(raw[name]) for name in ("full", "layout")}
+    models["decoder"] = DecoderParams(**raw["decoder"]) if raw.get("decoder") else None
+    return models
 
 
 def fit_logistic(
@@ -101,3 +129,41 @@ def fit_logistic(
         w = w - step * (m_w / (1 - 0.9**t)) / (np.sqrt(v_w / (1 - 0.999**t)) + 1e-8)
         b = b - step * (m_b / (1 - 0.9**t)) / (np.sqrt(v_b / (1 - 0.999**t)) + 1e-8)
     return mean, scale, w, b
+
+
+def fit_mlp(
+    X: np.ndarray, y: np.ndarray, units: int = 16, l2: float = 1e-3, iters: int = 1500, lr: float = 0.01, seed: int = 0
+) -> BoundaryModel:
+    """Standardise X and fit a one-hidden-layer ReLU network (log loss, L2, full-batch Adam).
+
+    Small on purpose (a few hundred weights): it adds the interactions a linear model
+    cannot weigh (a cut-off line matters when the next one opens a story; a title-like
+    line matters in a dump without headlines) without memorising the training articles.
+    """
+    rng = np.random.default_rng(seed)
+    mean = X.mean(0)
+    scale = X.std(0)
+    scale[scale == 0] = 1.0
+    Z = (X - mean) / scale
+    params = [
+        rng.normal(0, np.sqrt(2 / Z.shape[1]), (Z.shape[1], units)),
+        np.zeros(units),
+        rng.normal(0, np.sqrt(1 / units), units),
+        np.zeros(1),
+    ]
+    m = [np.zeros_like(p) for p in params]
+    v = [np.zeros_like(p) for p in params]
+    for t in range(1, iters + 1):
+        W1, b1, w2, b2 = params
+        pre = Z @ W1 + b1
+        h = np.maximum(pre, 0.0)
+        p = 1.0 / (1.0 + np.exp(-(h @ w2 + b2[0])))
+        g = (p - y) / len(y)
+        gh = np.outer(g, w2) * (pre > 0)
+        grads = [Z.T @ gh + l2 * W1, gh.sum(0), h.T @ g + l2 * w2, np.array([g.sum()])]
+        for i, gr in enumerate(grads):
+            m[i] = 0.9 * m[i] + 0.1 * gr
+            v[i] = 0.999 * v[i] + 0.001 * gr**2
+            params[i] = params[i] - lr * (m[i] / (1 - 0.9**t)) / (np.sqrt(v[i] / (1 - 0.999**t)) + 1e-8)
+    W1, b1, w2, b2 = params
+    return BoundaryModel(("",) * Z.shape[1], mean, scale, w2, float(b2[0]), 0.5, W1, b1)

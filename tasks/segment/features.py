@@ -50,6 +50,12 @@ TOPIC_FEATURES = [
     "sim_z",
     "sim_local_min",
     "sim_window2_x_ends",
+    "sim_window5",
+    "sim_depth3",
+    "sim_cur_to_before",
+    "sim_prev_to_after",
+    "sim_cross_max",
+    "sim_skip",
 ]
 ALL_FEATURES = LAYOUT_FEATURES + TOPIC_FEATURES
 
@@ -195,21 +201,54 @@ def gap_features(
     return X, idx[1:]
 
 
+def _rowwise_cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    denom = np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1)
+    return np.where(denom > 0, (a * b).sum(1) / np.where(denom > 0, denom, 1.0), 0.0)
+
+
+def _valley_depth(curve: np.ndarray, reach: int = 3) -> np.ndarray:
+    """TextTiling depth: how far the curve climbs within `reach` on both sides of each point."""
+    m = len(curve)
+    padded = np.concatenate([np.full(reach, -np.inf), curve, np.full(reach, -np.inf)])
+    left = np.max([padded[reach - d : reach - d + m] for d in range(reach + 1)], axis=0)
+    right = np.max([padded[reach + d : reach + d + m] for d in range(reach + 1)], axis=0)
+    return left + right - 2 * curve
+
+
 def _topic_features(emb: np.ndarray, prev_ends: np.ndarray) -> np.ndarray:
+    """Topic-shift cues for the gaps before lines 1..n-1, vectorised over the gaps."""
     n = len(emb)
+    emb = emb.astype(np.float64)
+    prefix = np.vstack([np.zeros((1, emb.shape[1])), np.cumsum(emb, 0)])
+    gaps = np.arange(1, n)
 
-    def window_sim(w: int) -> np.ndarray:
-        return np.array([_cos(emb[max(0, k - w) : k].mean(0), emb[k : k + w].mean(0)) for k in range(1, n)])
+    def before(w: int) -> np.ndarray:  # sum of up to w lines before each gap (a mean, for cosines)
+        return prefix[gaps] - prefix[np.maximum(0, gaps - w)]
 
-    adjacent = np.array([_cos(emb[k - 1], emb[k]) for k in range(1, n)])
-    w2, w3 = window_sim(2), window_sim(3)
-    depth = np.zeros_like(w2)
-    local_min = np.zeros_like(w2)
-    for j in range(len(w2)):
-        left = w2[max(0, j - 3) : j + 1].max()
-        right = w2[j : j + 4].max()
-        depth[j] = (left - w2[j]) + (right - w2[j])
-        local_min[j] = w2[j] <= min(w2[max(0, j - 1) : j + 2])
+    def after(w: int) -> np.ndarray:
+        return prefix[np.minimum(n, gaps + w)] - prefix[gaps]
+
+    adjacent = _rowwise_cos(emb[:-1], emb[1:])
+    w2, w3, w5 = (_rowwise_cos(before(w), after(w)) for w in (2, 3, 5))
+    depth = _valley_depth(w2)
+    padded = np.concatenate([[np.inf], w2, [np.inf]])
+    local_min = (w2 <= padded[:-2]) & (w2 <= padded[2:])
     spread = float(w2.std()) or 1.0
     z = (w2 - float(w2.mean())) / spread
-    return np.stack([adjacent, w2, w3, depth, z, local_min, w2 * prev_ends], axis=1).astype(np.float32)
+    # the line after the gap against what came before, and the line before against what follows:
+    # an article's opening or closing paragraph may stray from its neighbour but not from its story
+    cur_to_before = _rowwise_cos(emb[1:], before(5))
+    prev_to_after = _rowwise_cos(emb[:-1], after(5))
+    # the closest pair of lines across the gap (3 each side): a shared story shows somewhere
+    cross_max = np.full(n - 1, -1.0)
+    for i in range(1, 4):
+        for j in range(3):
+            ok = (gaps - i >= 0) & (gaps + j < n)
+            sims = (emb[np.maximum(gaps - i, 0)] * emb[np.minimum(gaps + j, n - 1)]).sum(1)
+            cross_max = np.where(ok, np.maximum(cross_max, sims), cross_max)
+    skip = (emb[np.maximum(gaps - 2, 0)] * emb[gaps]).sum(1)
+    return np.stack(
+        [adjacent, w2, w3, depth, z, local_min, w2 * prev_ends, w5, _valley_depth(w3), cur_to_before, prev_to_after,
+         cross_max, skip],
+        axis=1,
+    ).astype(np.float32)
