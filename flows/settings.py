@@ -15,7 +15,7 @@ from tasks.models import DEFAULT_EMBEDDING_BACKEND, DEFAULT_EMBEDDING_MODEL, DEF
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="NEWSFLOW_", env_file=".env", extra="ignore", env_parse_none_str="none")
 
     warehouse: str = Field("warehouse-data", description="Warehouse folder (Parquet tables + catalog.duckdb)")
     spacy_model: str = Field(DEFAULT_SPACY_MODEL, description="spaCy pipeline name or path (sm, md, lg, trf)")
