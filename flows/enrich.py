@@ -150,6 +150,8 @@ def enrich(
     near = None
     if settings.near_duplicates:
         near = NearDuplicateIndex.load(wh, settings.near_duplicate_threshold, settings.minhash_permutations)
+    # Worker processes each need a shard queued behind the one they run, or they idle.
+    in_flight = max(settings.shards_in_flight, 2 * (settings.dask_workers or 0))
     status, flushed = "failed", 0  # rejects[:flushed] are written
     try:
         for g, group in enumerate(_file_groups(files, settings.group_bytes)):
@@ -186,7 +188,7 @@ def enrich(
                 resolved = futures["entities"] = stage["entities"].submit(steps["entities"], upstream)
                 committed = commit_shard.submit(wh, resolved, _shard_key(shard, steps), run_id, fingerprints)
                 window.append((futures, committed))
-                if len(window) >= settings.shards_in_flight:
+                if len(window) >= in_flight:
                     _collect(*window.popleft(), counts, written, seconds, rejects)
             while window:
                 _collect(*window.popleft(), counts, written, seconds, rejects)

@@ -166,6 +166,9 @@ class SentenceEmbedder:
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         # Idle ORT threads would otherwise spin and steal the CPU from the other stages.
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        # ORT sizes its pool by the machine's cores; a worker given fewer (Dask sets
+        # OMP_NUM_THREADS=1 per worker process) must not oversubscribe them.
+        options.intra_op_num_threads = int(os.environ.get("OMP_NUM_THREADS") or 0)
         session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
 
         def hidden(enc: dict) -> np.ndarray:
