@@ -167,8 +167,11 @@ def enrich(
             )
             # A bounded window of shards in flight keeps memory flat however big the group.
             window: deque = deque()
-            for i in range(0, len(result.fresh), settings.shard_size):
-                shard = result.fresh[i : i + settings.shard_size]
+            size = settings.shard_size
+            shards = deque(result.fresh[i : i + size] for i in range(0, len(result.fresh), size))
+            del result, segmented, ingested, out  # so a shard's enriched articles are freed once committed
+            while shards:
+                shard = shards.popleft()
                 futures = {"tag": stage["tag"].submit(steps["tag"], shard)}
                 upstream = futures["tag"]
                 for name in steps:  # every configured summary method, one after the other
@@ -183,7 +186,6 @@ def enrich(
                 _collect(*window.popleft(), counts, written, seconds, rejects)
             if near is not None:  # signatures only once their articles are committed
                 near.persist(wh)
-            del result, segmented, ingested
         status = "completed"
     finally:
         if rejects:
