@@ -178,8 +178,12 @@ def enrich(
             )
             # A bounded window of shards in flight keeps memory flat however big the group.
             window: deque = deque()
-            for i in range(0, len(result.fresh), settings.shard_size):
-                shard = result.fresh[i : i + settings.shard_size]
+            size = settings.shard_size
+            shards = deque(result.fresh[i : i + size] for i in range(0, len(result.fresh), size))
+            per_file = Counter(a.source_uri for a in segmented.items)  # articles each file yielded
+            del result, segmented, ingested, out  # so a shard's enriched articles are freed once committed
+            while shards:
+                shard = shards.popleft()
                 futures = {"tag": stage["tag"].submit(steps["tag"], shard)}
                 upstream = futures["tag"]
                 for name in steps:  # every configured summary method, one after the other
@@ -196,10 +200,9 @@ def enrich(
                 near.persist(wh)
             # The group's files are finished only once their rejects are written, too.
             written["rejects"] += _write_rejects(wh, rejects[flushed:], run_id, started, f"{run_id}-{g}")
-            finished = manifest.finished(group, segmented.items, rejects[flushed:], run_id, datetime.now(timezone.utc))
+            finished = manifest.finished(group, per_file, rejects[flushed:], run_id, datetime.now(timezone.utc))
             flushed = len(rejects)
             written["input_files"] += wh.append("input_files", finished, f"{run_id}-{g}", started.date())
-            del result, segmented, ingested
         status = "completed"
     finally:
         written["rejects"] += _write_rejects(wh, rejects[flushed:], run_id, started, f"{run_id}-rejects")

@@ -125,10 +125,13 @@ class SentenceEmbedder:
 
     backend: `torch` (fp32 PyTorch), `onnx` (fp32 ONNX Runtime) or `onnx-int8`
     (ONNX Runtime, int8 weights). Texts longer than `max_length` tokens are embedded
-    window by window and pooled over all their tokens, not cut at the window.
+    window by window and pooled over all their tokens, not cut at the window. A batch
+    holds up to `batch_size` texts and about `batch_chars` characters once padded.
     """
 
-    def __init__(self, name: str, backend: str = "torch", max_length: int = 256, batch_size: int = 32):
+    def __init__(
+        self, name: str, backend: str = "torch", max_length: int = 256, batch_size: int = 32, batch_chars: int = 8192
+    ):
         from transformers import AutoConfig, AutoTokenizer
 
         if backend not in EMBEDDING_BACKENDS:
@@ -138,6 +141,7 @@ class SentenceEmbedder:
         self.backend = backend
         self.max_length = max_length
         self.batch_size = batch_size
+        self.batch_chars = batch_chars
         self.tokenizer = AutoTokenizer.from_pretrained(str(path))
         self.dim = AutoConfig.from_pretrained(str(path)).hidden_size
         self._inputs = list(self.tokenizer.model_input_names)
@@ -181,8 +185,7 @@ class SentenceEmbedder:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         # Sorting by length keeps padding (wasted arithmetic) small within each batch.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for start in range(0, len(order), self.batch_size):
-            idx = order[start : start + self.batch_size]
+        for idx in _length_batches(order, [len(t) for t in texts], self.batch_size, self.batch_chars):
             enc = self.tokenizer(
                 [texts[i] for i in idx], padding=True, truncation=True, max_length=self.max_length,
                 return_overflowing_tokens=True, return_tensors="np",
@@ -195,6 +198,21 @@ class SentenceEmbedder:
             np.add.at(out, owner, (hidden * mask).sum(1))
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
+
+
+def _length_batches(order: list[int], lengths: list[int], size: int, budget: int):
+    """Batches of `order` (ascending length) of at most `size` texts and, padded to their
+    longest, about `budget` characters: a batch of the rare very long sentences is small,
+    so attention's (batch x length^2) activations, and the process's peak memory, stay
+    bounded whatever texts a shard happens to hold."""
+    batch: list[int] = []
+    for i in order:
+        if batch and (len(batch) >= size or (len(batch) + 1) * lengths[i] > budget):
+            yield batch
+            batch = []
+        batch.append(i)
+    if batch:
+        yield batch
 
 
 def sentence_embedder(name: str = DEFAULT_EMBEDDING_MODEL, backend: str | None = None) -> SentenceEmbedder:

@@ -17,6 +17,7 @@ import functools
 import os
 import re
 import uuid
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -57,41 +58,73 @@ def signature(text: str, num_perm: int = 128) -> np.ndarray:
 
 
 class NearDuplicateIndex:
-    """An LSH index of the signatures known so far: the warehouse's, then this run's."""
+    """An LSH index of the signatures known so far: the warehouse's, then this run's.
+
+    It lives for the whole run, so it is kept compact: signatures in one uint32 array,
+    and per LSH band a dict from the band's hash to the rows sharing it (about 1.5 KB
+    per article at 128 permutations; datasketch's `MinHashLSH` holds ~3.3 KB more).
+    The banding (bands x rows for the threshold) is datasketch's.
+    """
 
     def __init__(self, threshold: float = 0.8, num_perm: int = 128) -> None:
         from datasketch import MinHashLSH
 
         self.threshold = threshold
         self.num_perm = num_perm
-        self.lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-        self.signatures: dict[str, np.ndarray] = {}
-        self.pending: dict[str, np.ndarray] = {}  # added this run, not yet persisted
+        lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
+        self._bands = [(i * lsh.r, (i + 1) * lsh.r) for i in range(lsh.b)]
+        self._buckets: list[dict[int, int | list[int]]] = [{} for _ in self._bands]
+        self._ids: list[str] = []
+        self._rows: dict[str, int] = {}
+        self._sigs = np.zeros((1024, num_perm), dtype=np.uint32)
+        self.signatures = _Signatures(self)
+        self.pending: dict[str, int] = {}  # added this run, not yet persisted: id -> row
 
     # ---- matching ----------------------------------------------------------------------
-    def _add(self, article_id: str, sig: np.ndarray) -> None:
-        from datasketch import LeanMinHash
+    def _keys(self, sig: np.ndarray) -> list[int]:
+        # A hash collision only adds a candidate, and candidates are verified below.
+        return [hash(sig[a:b].tobytes()) for a, b in self._bands]
 
-        if article_id in self.signatures:
-            return
-        self.signatures[article_id] = sig
-        self.lsh.insert(article_id, LeanMinHash(seed=1, hashvalues=sig, scheme=_template(self.num_perm).scheme))
+    def _add(self, article_id: str, sig: np.ndarray) -> int:
+        row = self._rows.get(article_id)
+        if row is not None:
+            return row
+        row = len(self._ids)
+        if row == len(self._sigs):  # doubled; calloc'd rows take no memory until written
+            grown = np.zeros((2 * row, self.num_perm), dtype=np.uint32)
+            grown[:row] = self._sigs
+            self._sigs = grown
+        self._sigs[row] = sig
+        self._ids.append(article_id)
+        self._rows[article_id] = row
+        for bucket, key in zip(self._buckets, self._keys(sig)):
+            held = bucket.get(key)
+            if held is None:
+                bucket[key] = row
+            elif isinstance(held, int):
+                bucket[key] = [held, row]
+            else:
+                held.append(row)
+        return row
+
+    def _candidates(self, sig: np.ndarray) -> list[int]:
+        rows: set[int] = set()
+        for bucket, key in zip(self._buckets, self._keys(sig)):
+            held = bucket.get(key)
+            if held is not None:
+                rows.update((held,) if isinstance(held, int) else held)
+        return sorted(rows)
 
     def match(self, article: Article) -> tuple[str, float] | None:
         """(id of the most similar known article, estimated Jaccard) above the threshold,
         or None; a new article is added to the index either way it is not a match."""
-        from datasketch import LeanMinHash
-
         sig = signature(article.body, self.num_perm)
-        best, best_sim = None, 0.0
-        for cand in self.lsh.query(LeanMinHash(seed=1, hashvalues=sig, scheme=_template(self.num_perm).scheme)):
-            sim = float(np.mean(self.signatures[cand] == sig))
-            if sim > best_sim:
-                best, best_sim = cand, sim
-        if best is not None and best_sim >= self.threshold:
-            return best, round(best_sim, 4)
-        self._add(article.article_id, sig)
-        self.pending[article.article_id] = sig
+        if rows := self._candidates(sig):
+            sims = (self._sigs[rows] == sig).mean(axis=1)
+            best = int(np.argmax(sims))
+            if sims[best] >= self.threshold:
+                return self._ids[rows[best]], round(float(sims[best]), 4)
+        self.pending[article.article_id] = self._add(article.article_id, sig)
         return None
 
     # ---- persistence -------------------------------------------------------------------
@@ -113,16 +146,14 @@ class NearDuplicateIndex:
                 if len(sig) == num_perm:  # written with another permutation count: recomputed below
                     index._add(aid, np.asarray(sig, dtype=np.uint32))
         stored = wh.stored_article_ids()
-        missing = stored - index.signatures.keys()
+        missing = stored - index._rows.keys()
         if missing:
             for path in wh.files("articles"):
                 source = wh.filesystem.open(str(path), "rb") if remote else path
                 for batch in pq.ParquetFile(source).iter_batches(columns=["article_id", "body"], batch_size=512):
                     for aid, body in zip(batch.column(0).to_pylist(), batch.column(1).to_pylist()):
-                        if aid in missing and aid not in index.signatures:
-                            sig = signature(body or "", num_perm)
-                            index._add(aid, sig)
-                            index.pending[aid] = sig
+                        if aid in missing and aid not in index._rows:
+                            index.pending[aid] = index._add(aid, signature(body or "", num_perm))
             index.persist(wh, stored)
         if not remote and len(list(folder.glob("part-*.parquet"))) > COMPACT_AFTER_FILES:
             index.compact(wh)
@@ -132,7 +163,7 @@ class NearDuplicateIndex:
         """Rewrite the signature files as one (each run adds a few small ones)."""
         with wh.lock():
             old = sorted(self.folder(wh).glob("part-*.parquet"))
-            self.pending, pending = dict(self.signatures), self.pending
+            self.pending, pending = dict(self._rows), self.pending
             self.persist(wh, set(self.signatures))
             self.pending = pending
             for path in old:
@@ -151,7 +182,7 @@ class NearDuplicateIndex:
         if not ready:
             return 0
         table = pa.Table.from_pylist(
-            [{"article_id": aid, "signature": self.pending[aid].tolist()} for aid in ready], SIGNATURES
+            [{"article_id": aid, "signature": self._sigs[self.pending[aid]].tolist()} for aid in ready], SIGNATURES
         )
         folder = self.folder(wh)
         folder.mkdir(parents=True, exist_ok=True)
@@ -162,3 +193,22 @@ class NearDuplicateIndex:
         for aid in ready:
             del self.pending[aid]
         return len(ready)
+
+
+class _Signatures(Mapping):
+    """Read-only view: article id -> its signature, for the articles in an index."""
+
+    def __init__(self, index: NearDuplicateIndex) -> None:
+        self._index = index
+
+    def __getitem__(self, article_id: str) -> np.ndarray:
+        return self._index._sigs[self._index._rows[article_id]].copy()
+
+    def __iter__(self):
+        return iter(self._index._ids)
+
+    def __len__(self) -> int:
+        return len(self._index._ids)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._index._rows

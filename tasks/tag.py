@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import threading
 
 from tasks.models import DEFAULT_SPACY_MODEL, spacy_pipeline
 from tasks.records import Article, Mention, Sentence
@@ -15,6 +16,9 @@ from tasks.sentence_rules import correct_spans
 from tasks.step import Step
 
 _HEAD_FIELDS = ("title", "kicker", "deck")
+# spaCy memory zones must not nest, and a zone's exit frees every string added while it
+# was open, so two threads tagging at once (the thread task runner) take turns.
+_ZONE_LOCK = threading.Lock()
 
 
 def sentences_from_doc(doc, paragraphs: list[tuple[int, int]]) -> list[Sentence]:
@@ -105,14 +109,18 @@ class Tagger(Step):
                 if value := getattr(art, f):
                     texts.append(value[: nlp.max_length])
                     owners.append((art, f))
-        for doc, (art, field) in zip(nlp.pipe(texts, batch_size=self.batch_size), owners):
-            if field == "body":
-                art.sentences = sentences_from_doc(doc, art.paragraphs)
-                art.mentions = mentions_from_doc(doc, art.sentences, "body")
-                self.stats["sentences"] += len(art.sentences)
-            else:
-                art.mentions.extend(mentions_from_doc(doc, None, field))
-            self.stats["mentions"] += len(doc.ents)
+        # Inside the zone spaCy's new vocabulary entries (every unseen word, number, name)
+        # are transient, freed when it closes: without it the Vocab grows with the corpus.
+        # Only plain Python data (str, int) leaves the zone; the docs must not.
+        with _ZONE_LOCK, nlp.memory_zone():
+            for doc, (art, field) in zip(nlp.pipe(texts, batch_size=self.batch_size), owners):
+                if field == "body":
+                    art.sentences = sentences_from_doc(doc, art.paragraphs)
+                    art.mentions = mentions_from_doc(doc, art.sentences, "body")
+                    self.stats["sentences"] += len(art.sentences)
+                else:
+                    art.mentions.extend(mentions_from_doc(doc, None, field))
+                self.stats["mentions"] += len(doc.ents)
         self.stats["words"] += sum(art.n_words for art in todo)
         return batch
 

@@ -65,3 +65,20 @@ def test_unknown_backend_is_a_clear_error():
 
     with pytest.raises(ValueError, match="unknown embedding backend"):
         SentenceEmbedder("all-MiniLM-L6-v2", "tensorrt")
+
+
+def test_long_sentences_go_in_small_batches_with_the_same_vectors(sentences):
+    """A batch is bounded in padded characters (so in attention memory), not only in count;
+    the vectors do not depend on the batching."""
+    from tasks.models import SentenceEmbedder, _length_batches, sentence_embedder
+
+    texts = sentences[:40] + [" ".join(sentences[40:52])] * 3  # three sentences of ~250 tokens
+    lengths = [len(t) for t in texts]
+    order = sorted(range(len(texts)), key=lambda i: lengths[i])
+    batches = list(_length_batches(order, lengths, 32, 8192))
+    assert [i for b in batches for i in b] == order
+    assert all(len(b) <= 32 and (len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 8192) for b in batches)
+    assert any(len(b) < 32 for b in batches[:-1])  # the long ones were split off
+    default = sentence_embedder().encode(texts)
+    one_by_one = SentenceEmbedder(sentence_embedder().name, batch_size=1).encode(texts)
+    np.testing.assert_allclose(default, one_by_one, atol=1e-5)

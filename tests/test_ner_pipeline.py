@@ -208,3 +208,51 @@ def test_other_languages_are_skipped_and_recorded_through_entities():
     assert not de.mentions and not de.entities and not de.sentences
     assert not en.skipped and en.entities
     assert out.stats["skipped_language"] == 2
+
+
+def _with_invented_names(records, seed: int) -> list[dict]:
+    """The records with a person's name nobody has seen (a new string for spaCy) added to each body."""
+    rng = random.Random(seed)
+    out = []
+    for r in records:
+        name = "".join(rng.choice("bcdfgklmnprstvz") + rng.choice("aeiou") for _ in range(4)).title()
+        out.append(dict(r, text=f"{r['text']}\nThe spokesman, Mr. {name}{seed}, declined to comment."))
+    return out
+
+
+def _vocabulary_size(nlp) -> tuple[int, int]:
+    """(strings, lexemes) in the Vocab's index; `len(nlp.vocab)` also counts freed ones."""
+    return len(nlp.vocab.strings), sum(1 for _ in nlp.vocab)
+
+
+def test_tagging_leaves_spacy_vocabulary_as_it_was(devdata_sample):
+    """New words are transient (spaCy memory zone): the Vocab does not grow with the corpus,
+    and what the stage keeps (sentences, mentions) is plain data that outlives the zone."""
+    nlp = spacy_pipeline(DEFAULT_SPACY_MODEL)
+    Tagger()(_articles(devdata_sample[:4]))  # the model's own first-use state
+    before = _vocabulary_size(nlp)
+    for seed in (1, 2):
+        articles = _articles(_with_invented_names(devdata_sample, seed))
+        Tagger()(articles)
+        assert _vocabulary_size(nlp) == before
+        invented = [m.text for a in articles for m in a.mentions if m.text.endswith(str(seed))]
+        assert len(invented) >= len(articles) // 2
+        for a in articles:
+            assert all(a.body[m.start_char : m.end_char] == m.text for m in a.mentions if m.field == "body")
+            assert all(a.body[s.start_char : s.end_char] == s.text for s in a.sentences)
+
+
+def test_concurrent_tagging_equals_sequential(devdata_sample):
+    """Two threads tagging at once (the thread task runner) get what one thread gets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    batches = [_with_invented_names(devdata_sample[:18], 3), _with_invented_names(devdata_sample[18:], 4)]
+    alone = [_articles(b) for b in batches]
+    for arts in alone:
+        Tagger()(arts)
+    together = [_articles(b) for b in batches]
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda arts: Tagger(batch_size=4)(arts), together))
+    for a, b in zip(alone, together):
+        assert [_model_mentions(x, "body") for x in a] == [_model_mentions(x, "body") for x in b]
+        assert [[s.text for s in x.sentences] for x in a] == [[s.text for s in x.sentences] for x in b]

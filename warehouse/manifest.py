@@ -82,9 +82,11 @@ class InputManifest:
             todo.append(path)
         return todo, skipped, records
 
-    def finished(self, files: list[str], articles: list, rejects: list, run_id: str, now: datetime) -> pa.Table:
-        """`input_files` rows for `files`, all of whose articles and rejects are written."""
-        n_articles = Counter(a.source_uri for a in articles)
+    def finished(self, files: list[str], n_articles: Counter, rejects: list, run_id: str, now: datetime) -> pa.Table:
+        """`input_files` rows for `files`, all of whose articles and rejects are written.
+
+        n_articles (Counter): articles each file yielded (by path), duplicates included.
+        """
         n_rejects = Counter(r.source_uri for r in rejects)
         rows = []
         for path in files:
