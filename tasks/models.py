@@ -145,6 +145,7 @@ class SentenceEmbedder:
         self.tokenizer = AutoTokenizer.from_pretrained(str(path))
         self.dim = AutoConfig.from_pretrained(str(path)).hidden_size
         self._inputs = list(self.tokenizer.model_input_names)
+        self._busy = threading.Lock()
         self._hidden = self._torch_encoder(path) if backend == "torch" else self._onnx_encoder(path)
 
     def _torch_encoder(self, path: Path):
@@ -181,7 +182,15 @@ class SentenceEmbedder:
         return hidden
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        """Embed texts; rows are unit vectors, in input order."""
+        """Embed texts; rows are unit vectors, in input order.
+
+        Calls from several threads take turns: the encoder already uses every core it
+        is given, so two at once only add a second set of activations to peak memory.
+        """
+        with self._busy:
+            return self._encode(texts)
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         # Sorting by length keeps padding (wasted arithmetic) small within each batch.
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
