@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,14 @@ _CITIES = ["WASHINGTON", "LONDON", "PARIS", "NEW YORK", "BEIJING", "NAIROBI", "S
 _MONTHS = ["Jan", "Feb", "March", "April", "May", "June", "July", "Aug", "Sept", "Oct", "Nov", "Dec"]
 _FIRST = ["Anna", "James", "Maria", "David", "Sarah", "Ahmed", "Li", "Peter", "Olga", "Tom"]
 _LAST = ["Smith", "Garcia", "Okafor", "Chen", "Muller", "Novak", "Haddad", "Kowalski", "Brown", "Rossi"]
+_DASHES = [" - ", " — ", " -- ", " – "]
+_PLACES = ["KYIV, Ukraine", "MOMBASA, Kenya", "PERTH, Australia", "MUNICH, Germany", "SHANGHAI, China", "LYON, France",
+           "SAO PAULO, Brazil", "MUMBAI, India"]
+# Wikinews leads open on the day ("On Monday, ..."); most news does not
+_DAY_LEAD = re.compile(
+    r"^(?:(?:Early |Late )?[Oo]n |Last |This |Earlier )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"[Yy]esterday|[Tt]oday)(?: (?:morning|afternoon|evening|night))?,\s+"
+)
 _FURNITURE = ["Advertisement", "Photo: Reuters", "(AFP)", "Read more", "Share this article", "File photo"]
 
 
@@ -52,6 +61,32 @@ class DevArticle:
         while cut > 3 and words[cut - 1][-1:] in ".!?\"”’":
             cut -= 1
         return self.paragraphs[:m] + (" ".join(words[:cut]),)
+
+
+    def reopened(self) -> DevArticle:
+        """The article with an opening unlike Wikinews' (fixed per id): the day lead dropped,
+        then maybe a dateline in another style, an agency tag, a byline line (training only)."""
+        r = random.Random(self.seed("open"))
+        paras = list(self.paragraphs)
+        first = _DAY_LEAD.sub("", paras[0], count=1)
+        first = first[:1].upper() + first[1:]
+        city = r.choice(_CITIES)
+        form = r.randrange(6)
+        if form == 1:
+            first = f"{city} ({r.choice(_AGENCIES)}){r.choice(_DASHES)}{first}"
+        elif form == 2:
+            first = f"{city}, {r.choice(_MONTHS)} {r.randint(1, 28)} ({r.choice(_AGENCIES)}){r.choice(_DASHES)}{first}"
+        elif form == 3:
+            first = f"{r.choice(_PLACES)}{r.choice(_DASHES)}{first}"
+        elif form == 4:
+            first = f"({r.choice(_AGENCIES)}){r.choice(_DASHES)}{first}"
+        paras[0] = first
+        if r.random() < 0.3:
+            name = f"{r.choice(_FIRST)} {r.choice(_LAST)}"
+            byline = r.choice([f"By {name}", f"By {name}, {r.choice(_AGENCIES)}", f"By {name} and {r.choice(_FIRST)} {r.choice(_LAST)}",
+                               f"By {name.upper()}"])
+            paras.insert(0, byline)
+        return DevArticle(self.id, self.title, tuple(paras))
 
 
 def load_articles(path: Path = DEVDATA) -> list[DevArticle]:
@@ -102,16 +137,20 @@ def build_dump(
     truncate_share: float = 0.0,
     decorate: bool = False,
     rng: random.Random | None = None,
+    reopen_share: float = 0.0,
 ) -> Dump:
     """Concatenate `articles` into one dump.
 
     layout: "none" (one paragraph per line, no blank lines), "blank" (a blank line between
     articles), "blank_para" (one blank line between paragraphs, two between articles),
     "per_line" (one article per line) or "mixed" (each article either per paragraph or per line).
+    reopen_share: share of articles given a non-Wikinews opening (`DevArticle.reopened`).
     """
     rng = rng or random.Random(0)
     blocks: list[list[str]] = []
     for art in articles:
+        if reopen_share and rng.random() < reopen_share:
+            art = art.reopened()
         paras = art.truncated() if rng.random() < truncate_share else art.paragraphs
         lines = ([art.title] if titles else []) + list(paras)
         if decorate:
