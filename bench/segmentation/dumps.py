@@ -34,6 +34,10 @@ _DAY_LEAD = re.compile(
     r"^(?:(?:Early |Late )?[Oo]n |Last |This |Earlier )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
     r"[Yy]esterday|[Tt]oday)(?: (?:morning|afternoon|evening|night))?,\s+"
 )
+_CROSSHEADS = ["Background", "Reaction", "What happens next?", "International reaction", "Aftermath", "The investigation",
+               "Timeline", "Analysis", "Who is affected?", "What we know", "Response", "History", "Why it matters",
+               "The road ahead", "Criticism", "Investigation continues"]
+_NAME_RUN = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][\w'’-]+(?: (?:of |de |the )?[A-Z][\w'’-]+){1,4}")
 _FURNITURE = ["Advertisement", "Photo: Reuters", "(AFP)", "Read more", "Share this article", "File photo"]
 
 
@@ -89,6 +93,32 @@ class DevArticle:
         return DevArticle(self.id, self.title, tuple(paras))
 
 
+    def with_subheads(self) -> DevArticle:
+        """The article with crossheads inside it (fixed per id), as long pieces carry them:
+        a stock label, a name from the section it heads, or a score-line style heading
+        ('Group B — Alpha Town 2 – 1 Beta City'). Training only: they teach the model that a
+        title-like line continuing the same story is no article start."""
+        r = random.Random(self.seed("subheads"))
+        paras = list(self.paragraphs)
+        if len(paras) < 4:
+            return self
+        spots = sorted(r.sample(range(2, len(paras)), min(len(paras) - 2, r.randint(1, 3))), reverse=True)
+        for at in spots:
+            found = [m.group() for m in _NAME_RUN.finditer(paras[at])]
+            form = r.randrange(4) if found else 0
+            if form == 0:
+                head = r.choice(_CROSSHEADS)
+            elif form == 1:
+                head = found[0]
+            elif form == 2:
+                head = f"{found[0]} {r.choice(['responds', 'speaks out', 'under pressure', 'in focus', 'reacts'])}"
+            else:
+                other = found[-1] if len(found) > 1 else r.choice(_LAST)
+                head = f"Group {r.choice('ABCDEFGH')} — {found[0]} {r.randint(0, 4)} – {r.randint(0, 4)} {other}"
+            paras.insert(at, head)
+        return DevArticle(self.id, self.title, tuple(paras))
+
+
 def load_articles(path: Path = DEVDATA) -> list[DevArticle]:
     out = []
     with open(path, encoding="utf-8") as fh:
@@ -138,6 +168,7 @@ def build_dump(
     decorate: bool = False,
     rng: random.Random | None = None,
     reopen_share: float = 0.0,
+    subhead_share: float = 0.0,
 ) -> Dump:
     """Concatenate `articles` into one dump.
 
@@ -145,12 +176,15 @@ def build_dump(
     articles), "blank_para" (one blank line between paragraphs, two between articles),
     "per_line" (one article per line) or "mixed" (each article either per paragraph or per line).
     reopen_share: share of articles given a non-Wikinews opening (`DevArticle.reopened`).
+    subhead_share: share of articles given crossheads (`DevArticle.with_subheads`).
     """
     rng = rng or random.Random(0)
     blocks: list[list[str]] = []
     for art in articles:
         if reopen_share and rng.random() < reopen_share:
             art = art.reopened()
+        if subhead_share and rng.random() < subhead_share:
+            art = art.with_subheads()
         paras = art.truncated() if rng.random() < truncate_share else art.paragraphs
         lines = ([art.title] if titles else []) + list(paras)
         if decorate:
