@@ -18,10 +18,12 @@ network is then fitted on all folds.
 """
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 import random
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -34,7 +36,7 @@ from tasks.segment.boundary_model import BoundaryModel, fit_logistic, fit_mlp
 from tasks.segment.decode import DecoderParams
 from tasks.segment.features import ALL_FEATURES, LAYOUT_FEATURES, gap_features, topic_text
 
-N_DUMPS_PER_FOLD = 160
+N_DUMPS_PER_FOLD = 120
 FOLDS = 3
 SEED = 7
 UNITS, L2, ITERS = 16, 1e-3, 1500
@@ -121,9 +123,17 @@ def train(name: str, names: list[str], folds, kind: str, tune_decoder: bool) -> 
 
 
 def main() -> None:
+    global REOPEN_SHARE, SUBHEAD_SHARE
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--supplement", action="store_true", help="add the paragraphed flat supplement (see bench/README.md)")
+    ap.add_argument("--reopen", type=float, default=REOPEN_SHARE, help="share of articles with non-Wikinews openings")
+    ap.add_argument("--subheads", type=float, default=SUBHEAD_SHARE, help="share of articles with crossheads")
+    ap.add_argument("--out", default=str(ROOT / "tasks" / "segment" / "boundary_model.json"))
+    args = ap.parse_args()
+    REOPEN_SHARE, SUBHEAD_SHARE = args.reopen, args.subheads
     t0 = time.time()
     cache = EmbeddingCache()
-    articles = split(load_articles(), "train") + load_supplement()
+    articles = split(load_articles(), "train") + (load_supplement() if args.supplement else [])
     dumps = []
     for f in range(FOLDS):
         fold = [a for a in articles if a.seed("fold") % FOLDS == f]
@@ -134,7 +144,7 @@ def main() -> None:
     out = {
         "about": f"Boundary models trained by bench/segmentation/train.py on {FOLDS} x {N_DUMPS_PER_FOLD} dumps "
         f"(seed {SEED}) built from {len(articles)} training articles: the training split of shared/devdata/news_dev.jsonl "
-        "and the paragraphed news_dev_supplement_flat.jsonl (Wikinews, CC BY 2.5); "
+        f"{'and the paragraphed news_dev_supplement_flat.jsonl ' if args.supplement else ''}(Wikinews, CC BY 2.5); "
         f"{REOPEN_SHARE:.0%} of articles with non-Wikinews openings, {SUBHEAD_SHARE:.0%} with crossheads. full: one-hidden-layer ReLU network over layout + topic cues; "
         "layout: logistic regression over layout cues; decoder: whole-dump decoding settings, "
         "chosen on out-of-fold scores.",
@@ -143,7 +153,7 @@ def main() -> None:
         "layout": layout.to_dict() | {"training": layout_info},
         "decoder": full_info["decoder"],
     }
-    path = ROOT / "tasks" / "segment" / "boundary_model.json"
+    path = Path(args.out)
     path.write_text(json.dumps(out) + "\n")
     print(f"wrote {path} ({path.stat().st_size // 1024} kB) in {time.time() - t0:.0f}s")
 
