@@ -2,8 +2,9 @@
 
     python bench/segmentation/train.py            # writes tasks/segment/boundary_model.json
 
-Training articles: the training split of news_dev.jsonl plus the supplement's flat
-articles cut into paragraphs (`supplement.py`); some get a non-Wikinews opening
+Training articles: the training split of news_dev.jsonl (with --supplement, also the
+supplement's flat articles cut into paragraphs, `supplement.py`: measured worse on the
+held-out evaluation, see bench/README.md); some get a non-Wikinews opening
 (`DevArticle.reopened`) or crossheads (`DevArticle.with_subheads`). Dumps mix every layout the segmenter must handle (no separator, blank lines, one article
 per line, mixed), with and without titles, truncated articles, dressed articles (kicker,
 byline, dateline, captions, furniture), unrelated and one-topic articles. The evaluation
