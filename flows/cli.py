@@ -232,8 +232,8 @@ def show(warehouse: WarehouseOpt = None, limit: Annotated[int, typer.Option(help
 def segment(
     path: Annotated[Path, typer.Argument(help="A text dump to split into articles ('-' reads stdin)", dir_okay=False)],
     layout_only: Annotated[bool, typer.Option(help="Use layout cues only (no embedding model)")] = False,
-    boundary_threshold: Annotated[float | None, typer.Option(help="Boundary probability cut (default: the model's)")] = None,
-    topic_threshold: Annotated[float | None, typer.Option(help="Cut at window-similarity minima below this, inside layout stretches (0: off)")] = None,
+    boundary_threshold: Annotated[float | None, typer.Option(help="Cut every gap at this boundary probability instead of the whole-dump decoder (default: decoder)")] = None,
+    topic_threshold: Annotated[float | None, typer.Option(help="Topic pass: with a --boundary-threshold, cut at window-similarity minima below this; with the decoder, >0 keeps only its whole-part split (0: off)")] = None,
     body: Annotated[bool, typer.Option(help="Print each body in full with its paragraph offsets")] = False,
 ) -> None:
     """Split a text dump into articles and print their structure as JSON (for debugging)."""

@@ -51,10 +51,11 @@ class Settings(BaseSettings):
     abstractive_batch_size: int = Field(8, ge=1)
     abstractive_device: str = Field("auto", description="auto (CUDA when present), cpu, cuda, cuda:N")
     topic_threshold: float = Field(
-        0.15, description="Inside a dump's layout stretches, cut at window-similarity minima below this (0: off)"
+        0.15, description="Topic pass: with boundary_threshold set, cut at window-similarity minima below this; "
+        "with the decoder, >0 keeps only its whole-part topic split (0: off)"
     )
     boundary_threshold: float | None = Field(
-        None, ge=0, le=1, description="Boundary probability at which a dump is split (None: the model's own)"
+        None, ge=0, le=1, description="Per-gap boundary probability cut instead of the whole-dump decoder (None: decoder)"
     )
     boundary_model: str | None = Field(None, description="Boundary model weights file (None: the bundled one)")
     min_article_words: int = Field(5, ge=1, description="Shorter articles are rejected as too_short")

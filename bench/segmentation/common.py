@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import sys
 from pathlib import Path
 
@@ -13,12 +14,15 @@ if str(ROOT) not in sys.path:
 OUT = ROOT / "bench" / "out" / "segmentation"
 
 
-def _cache_path() -> Path:
-    """One cache per embedding backend (NEWSFLOW_EMBEDDING_BACKEND; torch: embeddings.npz)."""
-    from tasks.models import default_embedding_backend
+def backend() -> str:
+    """The segmenter's embedding backend: torch fp32 (settings `segment_embedding_backend`), or
+    NEWSFLOW_EMBEDDING_BACKEND to measure another (the stages' default is not the segmenter's)."""
+    return os.environ.get("NEWSFLOW_EMBEDDING_BACKEND") or "torch"
 
-    backend = default_embedding_backend()
-    return OUT / ("embeddings.npz" if backend == "torch" else f"embeddings-{backend}.npz")
+
+def _cache_path() -> Path:
+    """One cache per embedding backend (torch: embeddings.npz)."""
+    return OUT / ("embeddings.npz" if backend() == "torch" else f"embeddings-{backend()}.npz")
 
 
 class EmbeddingCache:
@@ -42,7 +46,7 @@ class EmbeddingCache:
         if missing:
             from tasks.models import sentence_embedder
 
-            for t, v in zip(missing, sentence_embedder().encode(missing)):
+            for t, v in zip(missing, sentence_embedder(backend=backend()).encode(missing)):
                 self.vectors[self.key(t)] = v
             self.dirty = True
         return np.stack([self.vectors[self.key(t)] for t in texts]) if texts else np.zeros((0, 384), np.float32)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import random
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,18 @@ _CITIES = ["WASHINGTON", "LONDON", "PARIS", "NEW YORK", "BEIJING", "NAIROBI", "S
 _MONTHS = ["Jan", "Feb", "March", "April", "May", "June", "July", "Aug", "Sept", "Oct", "Nov", "Dec"]
 _FIRST = ["Anna", "James", "Maria", "David", "Sarah", "Ahmed", "Li", "Peter", "Olga", "Tom"]
 _LAST = ["Smith", "Garcia", "Okafor", "Chen", "Muller", "Novak", "Haddad", "Kowalski", "Brown", "Rossi"]
+_DASHES = [" - ", " — ", " -- ", " – "]
+_PLACES = ["KYIV, Ukraine", "MOMBASA, Kenya", "PERTH, Australia", "MUNICH, Germany", "SHANGHAI, China", "LYON, France",
+           "SAO PAULO, Brazil", "MUMBAI, India"]
+# Wikinews leads open on the day ("On Monday, ..."); most news does not
+_DAY_LEAD = re.compile(
+    r"^(?:(?:Early |Late )?[Oo]n |Last |This |Earlier )?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"[Yy]esterday|[Tt]oday)(?: (?:morning|afternoon|evening|night))?,\s+"
+)
+_CROSSHEADS = ["Background", "Reaction", "What happens next?", "International reaction", "Aftermath", "The investigation",
+               "Timeline", "Analysis", "Who is affected?", "What we know", "Response", "History", "Why it matters",
+               "The road ahead", "Criticism", "Investigation continues"]
+_NAME_RUN = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][\w'’-]+(?: (?:of |de |the )?[A-Z][\w'’-]+){1,4}")
 _FURNITURE = ["Advertisement", "Photo: Reuters", "(AFP)", "Read more", "Share this article", "File photo"]
 
 
@@ -52,6 +65,58 @@ class DevArticle:
         while cut > 3 and words[cut - 1][-1:] in ".!?\"”’":
             cut -= 1
         return self.paragraphs[:m] + (" ".join(words[:cut]),)
+
+
+    def reopened(self) -> DevArticle:
+        """The article with an opening unlike Wikinews' (fixed per id): the day lead dropped,
+        then maybe a dateline in another style, an agency tag, a byline line (training only)."""
+        r = random.Random(self.seed("open"))
+        paras = list(self.paragraphs)
+        first = _DAY_LEAD.sub("", paras[0], count=1)
+        first = first[:1].upper() + first[1:]
+        city = r.choice(_CITIES)
+        form = r.randrange(6)
+        if form == 1:
+            first = f"{city} ({r.choice(_AGENCIES)}){r.choice(_DASHES)}{first}"
+        elif form == 2:
+            first = f"{city}, {r.choice(_MONTHS)} {r.randint(1, 28)} ({r.choice(_AGENCIES)}){r.choice(_DASHES)}{first}"
+        elif form == 3:
+            first = f"{r.choice(_PLACES)}{r.choice(_DASHES)}{first}"
+        elif form == 4:
+            first = f"({r.choice(_AGENCIES)}){r.choice(_DASHES)}{first}"
+        paras[0] = first
+        if r.random() < 0.3:
+            name = f"{r.choice(_FIRST)} {r.choice(_LAST)}"
+            byline = r.choice([f"By {name}", f"By {name}, {r.choice(_AGENCIES)}", f"By {name} and {r.choice(_FIRST)} {r.choice(_LAST)}",
+                               f"By {name.upper()}"])
+            paras.insert(0, byline)
+        return DevArticle(self.id, self.title, tuple(paras))
+
+
+    def with_subheads(self) -> DevArticle:
+        """The article with crossheads inside it (fixed per id), as long pieces carry them:
+        a stock label, a name from the section it heads, or a score-line style heading
+        ('Group B — Alpha Town 2 – 1 Beta City'). Training only: they teach the model that a
+        title-like line continuing the same story is no article start."""
+        r = random.Random(self.seed("subheads"))
+        paras = list(self.paragraphs)
+        if len(paras) < 4:
+            return self
+        spots = sorted(r.sample(range(2, len(paras)), min(len(paras) - 2, r.randint(1, 3))), reverse=True)
+        for at in spots:
+            found = [m.group() for m in _NAME_RUN.finditer(paras[at])]
+            form = r.randrange(4) if found else 0
+            if form == 0:
+                head = r.choice(_CROSSHEADS)
+            elif form == 1:
+                head = found[0]
+            elif form == 2:
+                head = f"{found[0]} {r.choice(['responds', 'speaks out', 'under pressure', 'in focus', 'reacts'])}"
+            else:
+                other = found[-1] if len(found) > 1 else r.choice(_LAST)
+                head = f"Group {r.choice('ABCDEFGH')} — {found[0]} {r.randint(0, 4)} – {r.randint(0, 4)} {other}"
+            paras.insert(at, head)
+        return DevArticle(self.id, self.title, tuple(paras))
 
 
 def load_articles(path: Path = DEVDATA) -> list[DevArticle]:
@@ -102,16 +167,24 @@ def build_dump(
     truncate_share: float = 0.0,
     decorate: bool = False,
     rng: random.Random | None = None,
+    reopen_share: float = 0.0,
+    subhead_share: float = 0.0,
 ) -> Dump:
     """Concatenate `articles` into one dump.
 
     layout: "none" (one paragraph per line, no blank lines), "blank" (a blank line between
     articles), "blank_para" (one blank line between paragraphs, two between articles),
     "per_line" (one article per line) or "mixed" (each article either per paragraph or per line).
+    reopen_share: share of articles given a non-Wikinews opening (`DevArticle.reopened`).
+    subhead_share: share of articles given crossheads (`DevArticle.with_subheads`).
     """
     rng = rng or random.Random(0)
     blocks: list[list[str]] = []
     for art in articles:
+        if reopen_share and rng.random() < reopen_share:
+            art = art.reopened()
+        if subhead_share and rng.random() < subhead_share:
+            art = art.with_subheads()
         paras = art.truncated() if rng.random() < truncate_share else art.paragraphs
         lines = ([art.title] if titles else []) + list(paras)
         if decorate:

@@ -1,29 +1,36 @@
-"""Train the boundary model on dumps built from the TRAINING split of the dev articles.
+"""Train the boundary model on dumps built from the TRAINING articles only.
 
     python bench/segmentation/train.py            # writes tasks/segment/boundary_model.json
 
-Dumps mix every layout the segmenter must handle (no separator, blank lines, one article
+Training articles: the training split of news_dev.jsonl (with --supplement, also the
+supplement's flat articles cut into paragraphs, `supplement.py`: measured worse on the
+held-out evaluation, see bench/README.md); some get a non-Wikinews opening
+(`DevArticle.reopened`) or crossheads (`DevArticle.with_subheads`). Dumps mix every layout the segmenter must handle (no separator, blank lines, one article
 per line, mixed), with and without titles, truncated articles, dressed articles (kicker,
 byline, dateline, captions, furniture), unrelated and one-topic articles. The evaluation
 articles (bench/segmentation/run.py) are never seen here.
 
 The training articles are split into 3 folds and every dump is built within one fold.
-The decoder's settings (cut bias, coherence weight, short-segment penalty) are chosen on
+The decoder's settings (cut bias, coherence weight, short-segment penalty, cost of a cut
+without a headline in a headed dump) are chosen on
 out-of-fold scores (each fold's dumps scored by a network fitted on the other folds), so
 they are tuned on articles the scoring model has not seen, as at run time; the shipped
 network is then fitted on all folds.
 """
 from __future__ import annotations
 
+import argparse
 import itertools
 import json
 import random
 import time
+from pathlib import Path
 
 import numpy as np
 
 from common import ROOT, EmbeddingCache, centroids
 from dumps import build_dump, load_articles, one_topic_groups, split
+from supplement import load_supplement
 from metrics import pk
 from tasks.segment.boundaries import GapScores, decide, dump_lines, scores_from_features
 from tasks.segment.boundary_model import BoundaryModel, fit_logistic, fit_mlp
@@ -35,6 +42,8 @@ FOLDS = 3
 SEED = 7
 UNITS, L2, ITERS = 16, 1e-3, 1500
 DECODER_GRID = dict(bias=[-1.0, 0.0, 1.0, 2.0], coherence=[0.0, 1.0, 2.0], one_line=[0.0, 3.0])
+HEADLESS_GRID = [0.0, 1.0, 2.0, 3.0, 5.0, 8.0]  # tuned after the others, on the same out-of-fold scores
+REOPEN_SHARE, SUBHEAD_SHARE = 0.0, 0.0  # 0.4, 0.3 measured worse on the held-out evaluation (bench/README.md)
 
 
 def training_dumps(articles, cents, n: int, seed: int):
@@ -46,6 +55,7 @@ def training_dumps(articles, cents, n: int, seed: int):
         yield build_dump(
             group, layout, titles=rng.random() < 0.5, truncate_share=rng.choice([0.0, 0.0, 0.3, 0.8]),
             decorate=layout not in ("per_line", "mixed") and rng.random() < 0.4, rng=rng,
+            reopen_share=REOPEN_SHARE, subhead_share=SUBHEAD_SHARE,
         )
 
 
@@ -102,7 +112,9 @@ def train(name: str, names: list[str], folds, kind: str, tune_decoder: bool) -> 
             params = DecoderParams(**dict(zip(DECODER_GRID, vals)))
             trials.append((mean_pk(scored, params), vals))
         best_pk, vals = min(trials)
-        decoder = DecoderParams(**dict(zip(DECODER_GRID, vals)))
+        best = dict(zip(DECODER_GRID, vals))
+        best_pk, headless = min((mean_pk(scored, DecoderParams(**best, headless=h)), h) for h in HEADLESS_GRID)
+        decoder = DecoderParams(**best, headless=headless)
         info["out_of_fold_pk_decoder"] = round(best_pk, 4)
     model = fit([r for fold in folds for r in fold], names, kind)
     model = BoundaryModel(tuple(names), model.mean, model.scale, model.coef, model.intercept, t,
@@ -112,9 +124,17 @@ def train(name: str, names: list[str], folds, kind: str, tune_decoder: bool) -> 
 
 
 def main() -> None:
+    global REOPEN_SHARE, SUBHEAD_SHARE
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--supplement", action="store_true", help="add the paragraphed flat supplement (see bench/README.md)")
+    ap.add_argument("--reopen", type=float, default=REOPEN_SHARE, help="share of articles with non-Wikinews openings")
+    ap.add_argument("--subheads", type=float, default=SUBHEAD_SHARE, help="share of articles with crossheads")
+    ap.add_argument("--out", default=str(ROOT / "tasks" / "segment" / "boundary_model.json"))
+    args = ap.parse_args()
+    REOPEN_SHARE, SUBHEAD_SHARE = args.reopen, args.subheads
     t0 = time.time()
     cache = EmbeddingCache()
-    articles = split(load_articles(), "train")
+    articles = split(load_articles(), "train") + (load_supplement() if args.supplement else [])
     dumps = []
     for f in range(FOLDS):
         fold = [a for a in articles if a.seed("fold") % FOLDS == f]
@@ -124,16 +144,17 @@ def main() -> None:
     cache.save()
     out = {
         "about": f"Boundary models trained by bench/segmentation/train.py on {FOLDS} x {N_DUMPS_PER_FOLD} dumps "
-        f"(seed {SEED}) built from the {len(articles)} training-split articles of shared/devdata/news_dev.jsonl "
-        "(Wikinews, CC BY 2.5). full: one-hidden-layer ReLU network over layout + topic cues; "
+        f"(seed {SEED}) built from {len(articles)} training articles: the training split of shared/devdata/news_dev.jsonl "
+        f"{'and the paragraphed news_dev_supplement_flat.jsonl ' if args.supplement else ''}(Wikinews, CC BY 2.5); "
+        f"{REOPEN_SHARE:.0%} of articles with non-Wikinews openings, {SUBHEAD_SHARE:.0%} with crossheads. full: one-hidden-layer ReLU network over layout + topic cues; "
         "layout: logistic regression over layout cues; decoder: whole-dump decoding settings, "
         "chosen on out-of-fold scores.",
-        "version": 3,
+        "version": 4,
         "full": full.to_dict() | {"training": full_info},
         "layout": layout.to_dict() | {"training": layout_info},
         "decoder": full_info["decoder"],
     }
-    path = ROOT / "tasks" / "segment" / "boundary_model.json"
+    path = Path(args.out)
     path.write_text(json.dumps(out) + "\n")
     print(f"wrote {path} ({path.stat().st_size // 1024} kB) in {time.time() - t0:.0f}s")
 

@@ -171,6 +171,10 @@ def decide(
        lines long enough to be whole articles, a headline in a dump that heads its
        articles), that rule's confidence if higher. In a dump that heads its articles, a
        start without a headline needs _HEADLINE_HABIT_CUT, and pass 2 is skipped.
+       With a decoder (and embeddings), only the layout rules other than headlines are hard
+       cuts; the decoder picks the rest (`_decode`), headlines included: the network reads
+       a title-like line together with the topic cues, so a subhead that continues the
+       story is not cut.
     2. Topic shift inside each stretch left between hard boundaries (cue 'topic_shift'):
        window similarity (up to 3 lines before, 2 after, never reaching past the stretch)
        is cut at local minima below `topic_threshold`; and the stretch is split where its
@@ -190,16 +194,17 @@ def decide(
         whole = cut_off & (scores.words >= max(_WHOLE_ARTICLE_MIN_WORDS, _WHOLE_ARTICLE_RATIO * typical))
     headline = _headline_habit(scores, col)
     habit = bool(headline.any())
-    # the decoder weighs the model with the segments' coherence: it needs embeddings, and in a
-    # dump that heads its articles the headlines already settle the starts
-    use_decoder = decoder is not None and not habit and scores.embeddings is not None
+    # the decoder weighs the model with the segments' coherence (it needs embeddings); in a
+    # dump that heads its articles a headline is evidence for the model and the decoder, not
+    # a cut of its own (subheads look like headlines), and a start without one costs more
+    use_decoder = decoder is not None and scores.embeddings is not None
     hard: dict[int, Boundary] = {}
     for k, (i, p, cue) in enumerate(zip(scores.index, scores.prob, scores.cue)):
         conf, why = float(p), cue
         if per_line or whole[k + 1]:  # candidate k starts row k + 1
             if _LINE_RULE_CONFIDENCE > conf:
                 conf, why = _LINE_RULE_CONFIDENCE, "article_per_line" if per_line else "whole_article_line"
-        if headline[k] and _HEADLINE_CONFIDENCE > conf:
+        if headline[k] and _HEADLINE_CONFIDENCE > conf and not use_decoder:
             conf, why = _HEADLINE_CONFIDENCE, "headline"
         for rule, rule_conf in _LAYOUT_RULES:
             if scores.features[k, col[rule]] > 0 and rule_conf > conf:
@@ -211,7 +216,7 @@ def decide(
             continue
         if conf >= (max(cut, _HEADLINE_HABIT_CUT) if habit and why != "headline" else cut):
             hard[k] = Boundary(i, round(conf, 3), why)
-    found = _decode(scores, hard, decoder) if use_decoder else dict(hard)
+    found = _decode(scores, hard, decoder, headline if habit else None) if use_decoder else dict(hard)
     if scores.embeddings is not None and topic_threshold > 0 and not habit:
         _topic_pass(scores, found, topic_threshold, windows=not use_decoder)
     return [found[k] for k in sorted(found)]
@@ -234,10 +239,16 @@ def _topic_pass(scores: GapScores, found: dict[int, Boundary], topic_threshold: 
                 found[k] = Boundary(scores.index[k], round(conf, 3), "topic_shift")
 
 
-def _decode(scores: GapScores, hard: dict[int, Boundary], params: DecoderParams) -> dict[int, Boundary]:
-    """Layout-rule cuts as given; between them, the decoder's best segmentation."""
+def _decode(
+    scores: GapScores, hard: dict[int, Boundary], params: DecoderParams, headline: np.ndarray | None = None
+) -> dict[int, Boundary]:
+    """Layout-rule cuts as given; between them, the decoder's best segmentation. `headline`
+    (a dump that heads its articles): candidates that start a headline; the others cost
+    `params.headless` more log-odds."""
     p = np.clip(scores.prob, 1e-6, 1 - 1e-6)
     gain = np.log(p / (1 - p))
+    if headline is not None:
+        gain = gain - params.headless * ~headline
     found = dict(hard)
     edges = [0] + [k + 1 for k in sorted(hard)] + [len(scores.index) + 1]
     for a, b in zip(edges, edges[1:]):

@@ -30,6 +30,7 @@ class DecoderParams:
     long_line: int = 60
     center: bool = False  # subtract the stretch's mean embedding first (what all its lines share)
     max_lines: int = 300  # longest segment considered (cost: lines x max_lines)
+    headless: float = 3.0  # in a dump that heads its articles: extra cost of a cut without a headline
 
     def to_dict(self) -> dict:
         return {k: round(v, 4) if isinstance(v, float) else v for k, v in self.__dict__.items()}
