@@ -174,6 +174,9 @@ class SentenceEmbedder:
         # ORT sizes its pool by the machine's cores; a worker given fewer (Dask sets
         # OMP_NUM_THREADS=1 per worker process) must not oversubscribe them.
         options.intra_op_num_threads = int(os.environ.get("OMP_NUM_THREADS") or 0)
+        # ORT's own arena grows to the largest batch shapes seen and never shrinks: +280 MB
+        # over 24k sentences. Plain malloc (trimmed after each stage) stays flat, no slower.
+        options.enable_cpu_mem_arena = False
         session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
 
         def hidden(enc: dict) -> np.ndarray:
