@@ -13,13 +13,35 @@ import ctypes.util
 import functools
 
 
+M_MMAP_THRESHOLD = -3  # mallopt parameter (glibc malloc.h)
+MMAP_THRESHOLD = 1 << 20
+
+
 @functools.cache
-def _malloc_trim():
+def _libc():
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc.malloc_trim
+        libc.malloc_trim, libc.mallopt  # glibc only
+        return libc
     except (OSError, AttributeError):
         return None
+
+
+def _malloc_trim():
+    libc = _libc()
+    return libc.malloc_trim if libc is not None else None
+
+
+@functools.cache
+def map_large_allocations() -> bool:
+    """Serve allocations of 1 MiB and more (activation buffers) from their own mappings.
+
+    glibc raises its mmap threshold (up to 32 MiB) each time such a block is freed, after
+    which activation buffers come from the heap and fragment it; a fixed threshold gives
+    each one back to the OS the moment it is freed. Once per process; False off glibc.
+    """
+    libc = _libc()
+    return bool(libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD)) if libc is not None else False
 
 
 def release_free_memory() -> bool:
