@@ -9,6 +9,7 @@ import json
 import pytest
 
 from conftest import DEVDATA, query
+from tiny_models import build_tiny_bart
 
 CORPUS = [json.loads(line)["text"] for line in DEVDATA.read_text().splitlines()[:40]]
 
@@ -16,35 +17,7 @@ CORPUS = [json.loads(line)["text"] for line in DEVDATA.read_text().splitlines()[
 @pytest.fixture(scope="session")
 def tiny_seq2seq(tmp_path_factory):
     """A folder holding a 2-layer BART with random weights and a word-level tokenizer."""
-    import torch
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
-    from transformers import BartConfig, BartForConditionalGeneration, PreTrainedTokenizerFast
-
-    specials = ["<s>", "<pad>", "</s>", "<unk>"]
-    raw = Tokenizer(models.WordLevel(unk_token="<unk>"))
-    raw.normalizer = normalizers.Lowercase()
-    raw.pre_tokenizer = pre_tokenizers.Whitespace()
-    raw.train_from_iterator(CORPUS, trainers.WordLevelTrainer(vocab_size=2000, special_tokens=specials))
-    from tokenizers.processors import TemplateProcessing
-
-    raw.post_processor = TemplateProcessing(
-        single="<s> $A </s>", special_tokens=[("<s>", 0), ("</s>", 2)]
-    )
-    tokenizer = PreTrainedTokenizerFast(
-        tokenizer_object=raw, bos_token="<s>", pad_token="<pad>", eos_token="</s>", unk_token="<unk>",
-        model_max_length=64,
-    )
-    torch.manual_seed(0)
-    config = BartConfig(
-        vocab_size=raw.get_vocab_size(), d_model=32, encoder_layers=2, decoder_layers=2,
-        encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=64, decoder_ffn_dim=64,
-        max_position_embeddings=64, bos_token_id=0, pad_token_id=1, eos_token_id=2,
-        decoder_start_token_id=2, forced_eos_token_id=2,
-    )
-    folder = tmp_path_factory.mktemp("tiny-bart")
-    BartForConditionalGeneration(config).save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return str(folder)
+    return build_tiny_bart(tmp_path_factory.mktemp("tiny-bart"), CORPUS)
 
 
 def _articles(texts):
