@@ -2,8 +2,9 @@
 
 For each corpus size: a fresh warehouse, one timed `newsflow run` (peak RSS of the whole
 process tree sampled every 0.1 s), then a second run over the unchanged corpus (incremental),
-then the same texts through the bare models alone (spaCy nlp.pipe with the same components,
-the same embedding call on the same sentences) as the reference. Usage:
+then the same texts through the bare models alone as the reference: spaCy nlp.pipe with the
+same components over the bodies, the summariser's embedding call on the same sentences, and
+the segmenter's embedding call on the dumps' lines. Usage:
 
     python bench/pipeline/run.py --sizes 1000 5000 20000 [--workers 0 1 2] [--out bench/out/pipeline]
 
@@ -91,13 +92,15 @@ def last_run(warehouse: Path) -> dict:
             "stage_seconds": dict(row[4]), "flow_s": round(row[5], 2), "words": int(words or 0)}
 
 
-def bare_models(warehouse: Path) -> dict:
-    """The same bodies through spaCy and the same sentences through the embedder, nothing else.
-
-    The sentences are those the summariser embeds: each article's summary candidates.
+def bare_models(warehouse: Path, corpus: Path) -> dict:
+    """The same model calls the flow makes, and nothing else: spaCy over the stored bodies,
+    the summariser's embedding call over each article's summary candidates, and the
+    segmenter's embedding call over the dumps' lines (topic cues; its own backend).
     """
     from flows.settings import load_settings
     from tasks.models import sentence_embedder, spacy_pipeline
+    from tasks.segment.features import topic_text
+    from tasks.segment.boundaries import dump_lines
     from tasks.summarise import summary_candidates
     from warehouse.catalog import connect
 
@@ -114,9 +117,11 @@ def bare_models(warehouse: Path) -> dict:
         cut = {len(texts) - 1} if truncated else set()
         idx = summary_candidates([len(t.split()) for t in texts], cut, window=s.summary_window)
         sentences += [texts[i] for i in idx]
+    dumps = [[topic_text(ln.text) for ln in dump_lines(p.read_text())] for p in sorted(corpus.glob("*.txt"))]
     nlp = spacy_pipeline(s.spacy_model)
-    embedder = sentence_embedder(s.embedding_model)
-    nlp("warm up"), embedder.encode(["warm up"])
+    embedder = sentence_embedder(s.embedding_model, s.embedding_backend)
+    segment_embedder = sentence_embedder(s.embedding_model, s.segment_embedding_backend)
+    nlp("warm up"), embedder.encode(["warm up"]), segment_embedder.encode(["warm up"])
     t0 = time.perf_counter()
     for _ in nlp.pipe(bodies, batch_size=64):
         pass
@@ -124,8 +129,13 @@ def bare_models(warehouse: Path) -> dict:
     t0 = time.perf_counter()
     embedder.encode(sentences)
     t_embed = time.perf_counter() - t0
-    return {"spacy_s": round(t_spacy, 2), "embed_s": round(t_embed, 2), "total_s": round(t_spacy + t_embed, 2),
-            "articles": len(bodies), "sentences": len(sentences)}
+    t0 = time.perf_counter()
+    for lines in dumps:
+        segment_embedder.encode(lines)
+    t_segment = time.perf_counter() - t0
+    return {"spacy_s": round(t_spacy, 2), "embed_s": round(t_embed, 2), "segment_embed_s": round(t_segment, 2),
+            "total_s": round(t_spacy + t_embed + t_segment, 2), "articles": len(bodies),
+            "sentences": len(sentences), "dump_lines": sum(map(len, dumps))}
 
 
 def main() -> None:
@@ -146,7 +156,7 @@ def main() -> None:
             subprocess.run(["rm", "-rf", str(wh)], check=True)
             first = timed_run(corpus, wh, workers) | last_run(wh)
             second = timed_run(corpus, wh, workers) | last_run(wh)
-            bare = bare_models(wh) if workers == args.workers[0] else None
+            bare = bare_models(wh, corpus) if workers == args.workers[0] else None
             entry = {"size": size, "workers": workers, "first": first, "second": second, "bare": bare}
             results["runs"].append(entry)
             print(json.dumps(entry), flush=True)
