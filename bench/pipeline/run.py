@@ -6,7 +6,7 @@ then the same texts through the bare models alone as the reference: spaCy nlp.pi
 same components over the bodies, the summariser's embedding call on the same sentences, and
 the segmenter's embedding call on the dumps' lines. Usage:
 
-    python bench/pipeline/run.py --sizes 1000 5000 20000 [--workers 0 1 2] [--out bench/out/pipeline]
+    python bench/pipeline/run.py --sizes 1000 5000 20000 [--workers 0 1 2] [--out bench/out/pipeline] [--no-bare]
 
 --workers: 0 is the default thread runner (everything in the flow's process); N >= 1 is a
 local Dask cluster of N worker processes (NEWSFLOW_DASK_WORKERS=N), one thread each.
@@ -35,7 +35,8 @@ sys.path.insert(0, str(HERE))
 from generate import synthetic_articles, write_corpus  # noqa: E402
 
 
-def _tree_rss(proc: psutil.Process) -> int:
+def _sample_tree(proc: psutil.Process, cpu: dict[int, tuple[str, float]]) -> int:
+    """RSS of the process tree; records each process's CPU seconds so far into `cpu`."""
     total = 0
     try:
         tree = [proc, *proc.children(recursive=True)]
@@ -43,26 +44,39 @@ def _tree_rss(proc: psutil.Process) -> int:
         return 0
     for p in tree:
         try:
-            total += p.memory_info().rss
+            with p.oneshot():
+                total += p.memory_info().rss
+                t = p.cpu_times()
+                cpu[p.pid] = (_role(p), t.user + t.system)
         except psutil.Error:
             pass
     return total
 
 
+def _role(p: psutil.Process) -> str:
+    cmd = " ".join(p.cmdline())
+    if "flows.cli" in cmd:
+        return "flow"
+    if "prefect.server" in cmd or "uvicorn" in cmd:
+        return "prefect_server"
+    return "workers"
+
+
 def timed_run(corpus: Path, warehouse: Path, workers: int) -> dict:
-    """Run `newsflow run` in a subprocess; wall seconds and peak RSS of its process tree."""
+    """Run `newsflow run` in a subprocess: wall seconds, peak RSS of its process tree, and
+    CPU seconds by role (the flow's process, the Prefect API server it starts, Dask workers)."""
     env = dict(os.environ, PREFECT_SERVER_ANALYTICS_ENABLED="false", PREFECT_LOGGING_LEVEL="WARNING")
     if workers:
         env["NEWSFLOW_DASK_WORKERS"] = str(workers)
     cmd = [sys.executable, "-m", "flows.cli", "run", str(corpus), "--warehouse", str(warehouse)]
     t0 = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    ps, peak, done = psutil.Process(proc.pid), 0, threading.Event()
+    ps, peak, done, cpu = psutil.Process(proc.pid), 0, threading.Event(), {}
 
     def sample():
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(ps))
+            peak = max(peak, _sample_tree(ps, cpu))
             time.sleep(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -73,7 +87,10 @@ def timed_run(corpus: Path, warehouse: Path, workers: int) -> dict:
     wall = time.perf_counter() - t0
     if proc.returncode != 0:
         raise RuntimeError(f"newsflow run failed:\n{output[-3000:]}")
-    return {"wall_s": round(wall, 2), "peak_rss_mb": round(peak / 2**20, 1)}
+    by_role: dict[str, float] = {}
+    for role, seconds in cpu.values():  # the last sample before each process ended
+        by_role[role] = round(by_role.get(role, 0.0) + seconds, 1)
+    return {"wall_s": round(wall, 2), "peak_rss_mb": round(peak / 2**20, 1), "cpu_s": by_role}
 
 
 def last_run(warehouse: Path) -> dict:
@@ -143,6 +160,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000, 20000])
     ap.add_argument("--workers", type=int, nargs="+", default=[0], help="0: threads; N: N Dask worker processes")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "pipeline")
+    ap.add_argument("--no-bare", action="store_true", help="skip the bare-model reference (worker comparisons)")
     args = ap.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     results = {"machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
@@ -156,7 +174,7 @@ def main() -> None:
             subprocess.run(["rm", "-rf", str(wh)], check=True)
             first = timed_run(corpus, wh, workers) | last_run(wh)
             second = timed_run(corpus, wh, workers) | last_run(wh)
-            bare = bare_models(wh, corpus) if workers == args.workers[0] else None
+            bare = bare_models(wh, corpus) if workers == args.workers[0] and not args.no_bare else None
             entry = {"size": size, "workers": workers, "first": first, "second": second, "bare": bare}
             results["runs"].append(entry)
             print(json.dumps(entry), flush=True)
