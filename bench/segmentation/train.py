@@ -143,9 +143,8 @@ def main() -> None:
     ap.add_argument("--supplement", action="store_true", help="add the paragraphed flat supplement (see bench/README.md)")
     ap.add_argument("--reopen", type=float, default=REOPEN_SHARE, help="share of articles with non-Wikinews openings")
     ap.add_argument("--subheads", type=float, default=SUBHEAD_SHARE, help="share of articles with crossheads")
-    ap.add_argument("--vector-cues", action="store_true", help="learned embedding cues (vector_cues.py), cross-fitted per fold")
+    ap.add_argument("--vector-cues", action="store_true", help="the learned opening-line cue (vector_cues.py), cross-fitted per fold")
     ap.add_argument("--net-seed", type=int, default=SEED, help="initial weights of the network")
-    ap.add_argument("--cue-set", default="same,opening,closing", help="learned cues kept (the others read 0: an ablation)")
     ap.add_argument("--decoder-tuning", choices=["joint", "split", "fixed"], default="joint", help="see tune_decoder")
     ap.add_argument("--out", default=str(ROOT / "tasks" / "segment" / "boundary_model.json"))
     args = ap.parse_args()
@@ -159,8 +158,7 @@ def main() -> None:
         dumps.append(list(training_dumps(fold, centroids(fold, cache), N_DUMPS_PER_FOLD, SEED + f)))
     # cues for a fold's dumps are fitted on the other folds' articles, as the evaluation's are
     # fitted on articles it never sees; the shipped cues on all training articles
-    keep = set(args.cue_set.split(","))
-    cues = [fit_vector_cues([a for a in articles if a.seed("fold") % FOLDS != f], cache, keep) if args.vector_cues else None
+    cues = [fit_vector_cues([a for a in articles if a.seed("fold") % FOLDS != f], cache) if args.vector_cues else None
             for f in range(FOLDS)]
     names = ALL_FEATURES if args.vector_cues else ALL_FEATURES[: -len(CUE_NAMES)]
     full_folds = [featurise(ds, cache, True, c) for ds, c in zip(dumps, cues)]
@@ -180,7 +178,7 @@ def main() -> None:
         "decoder": full_info["decoder"],
     }
     if args.vector_cues:
-        out["vector_cues"] = fit_vector_cues(articles, cache, keep).to_dict()
+        out["vector_cues"] = fit_vector_cues(articles, cache).to_dict()
     path = Path(args.out)
     path.write_text(json.dumps(out) + "\n")
     print(f"wrote {path} ({path.stat().st_size // 1024} kB) in {time.time() - t0:.0f}s")

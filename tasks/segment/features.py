@@ -207,7 +207,7 @@ def gap_features(
             if uses_titles or uses_blanks:
                 # the dump marks its starts itself; a paragraph that reads like a lead (a new
                 # person, a date) inside an article would only add false cuts there
-                C[:, CUE_NAMES.index("vec_opening") :] = 0.0
+                C[:] = 0.0
             X = np.hstack([X, C.astype(np.float32)])
     return X, idx[1:]
 
