@@ -139,6 +139,7 @@ class Dump:
     text: str
     starts: list[int]  # gold: index of each article's first non-blank line (first is 0)
     n_lines: int
+    titled: bool = False  # the articles keep their titles
 
 
 def _decorate(art: DevArticle, lines: list[str], has_title: bool) -> list[str]:
@@ -198,7 +199,7 @@ def build_dump(
         starts.append(n)
         n += len(b)
     text = art_sep.join(para_sep.join(b) for b in blocks)
-    return Dump(text, starts, n)
+    return Dump(text, starts, n, titles)
 
 
 def one_topic_groups(articles: list[DevArticle], centroids: np.ndarray, size: int, rng: random.Random) -> list[DevArticle]:

@@ -43,6 +43,8 @@ def main() -> None:
     ap.add_argument("--layout-only", action="store_true", help="no embeddings (layout model)")
     ap.add_argument("--topic-threshold", type=float, default=TOPIC_THRESHOLD)
     ap.add_argument("--threshold", type=float, default=None, help="boundary probability cut (per-gap thresholding)")
+    ap.add_argument("--model", default=None, help="a boundary_model.json to measure (default: the bundled one)")
+    ap.add_argument("--only", default=None, help="run only the conditions whose name contains this")
     ap.add_argument("--no-decoder", action="store_true", help="per-gap thresholding, not whole-dump decoding")
     args = ap.parse_args()
     cache = EmbeddingCache()
@@ -53,6 +55,8 @@ def main() -> None:
     print("| condition | Pk | WindowDiff | P | R | F1 | target Pk | s/dump |")
     print("|---|---|---|---|---|---|---|---|")
     for name, (topic, layout, titles, trunc, dec, size, target) in CONDITIONS.items():
+        if args.only and args.only not in name:
+            continue
         rng = random.Random(sum(map(ord, name)))  # fixed per condition
         pks, wds, counts, secs = [], [], np.zeros(3, int), []
         for _ in range(args.dumps):
@@ -61,7 +65,7 @@ def main() -> None:
             lines = dump_lines(d.text)
             emb = None if args.layout_only else cache.encode([topic_text(ln.text) for ln in lines])
             t0 = time.perf_counter()
-            scores = boundary_scores(lines, emb)
+            scores = boundary_scores(lines, emb, args.model)
             decoder = None if args.no_decoder or args.threshold is not None else scores.decoder
             hyp = [0] + [b.index for b in decide(scores, args.topic_threshold, args.threshold, decoder)]
             secs.append(time.perf_counter() - t0)

@@ -79,7 +79,8 @@ def boundary_scores(
     """
     models = load_models(model_path)
     model = models["full" if embeddings is not None else "layout"]
-    X, idx = gap_features([ln.text for ln in lines], [ln.blank_before for ln in lines], embeddings)
+    cues = models.get("vector_cues") if embeddings is not None else None
+    X, idx = gap_features([ln.text for ln in lines], [ln.blank_before for ln in lines], embeddings, cues)
     scores = scores_from_features(lines, X, idx, embeddings)
     scores.prob = model.predict(X)
     scores.cue = [model.features[j] for j in model.contributions(X).argmax(1)] if idx else []
@@ -183,7 +184,7 @@ def decide(
        diluting the contrast. `topic_threshold` 0 turns the whole pass off.
     """
     cut = scores.threshold if boundary_threshold is None else boundary_threshold
-    names = ALL_FEATURES if scores.features.shape[1] == len(ALL_FEATURES) else LAYOUT_FEATURES
+    names = ALL_FEATURES[: scores.features.shape[1]]  # layout columns come first in every model
     col = {f: names.index(f) for f in names}
     whole = np.zeros(len(scores.index) + 1, dtype=bool)
     per_line = False

@@ -85,8 +85,10 @@ class BoundaryModel:
 @lru_cache(maxsize=4)
 def load_models(path: str | None = None) -> dict:
     """The `full` and `layout` models from a weights file (the bundled one by default), and
-    under `decoder` the whole-dump decoding settings trained with them (None if absent)."""
+    under `decoder` the whole-dump decoding settings trained with them and under `vector_cues`
+    the learned embedding cues the full model reads (None if absent)."""
     from tasks.segment.decode import DecoderParams
+    from tasks.segment.vector_cues import VectorCues
 
     p = Path(path) if path else DEFAULT_MODEL_PATH
     try:
@@ -95,6 +97,7 @@ def load_models(path: str | None = None) -> dict:
         raise RuntimeError(f"boundary model {str(p)!r} cannot be read: {exc}") from exc
     models: dict = {name: BoundaryModel.from_dict(raw[name]) for name in ("full", "layout")}
     models["decoder"] = DecoderParams(**raw["decoder"]) if raw.get("decoder") else None
+    models["vector_cues"] = VectorCues.from_dict(raw["vector_cues"]) if raw.get("vector_cues") else None
     return models
 
 

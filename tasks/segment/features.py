@@ -14,6 +14,7 @@ import re
 import numpy as np
 
 from tasks.segment import layout
+from tasks.segment.vector_cues import CUE_NAMES, VectorCues
 
 LAYOUT_FEATURES = [
     "prev_ends_sentence",
@@ -57,7 +58,8 @@ TOPIC_FEATURES = [
     "sim_cross_max",
     "sim_skip",
 ]
-ALL_FEATURES = LAYOUT_FEATURES + TOPIC_FEATURES
+# learned cues over the vectors themselves, when the model ships them (`vector_cues`)
+ALL_FEATURES = LAYOUT_FEATURES + TOPIC_FEATURES + CUE_NAMES
 
 _NAME = re.compile(r"(?<![\w’'])(?:[A-Z][a-z’'-]+|[A-Z]{2,}|[A-Z]\.(?:[A-Z]\.)+)")
 _WORD = re.compile(r"[a-z]{4,}")
@@ -129,15 +131,17 @@ def gap_features(
     texts: list[str],
     blank_before: list[int],
     embeddings: np.ndarray | None = None,
+    cues: VectorCues | None = None,
 ) -> tuple[np.ndarray, list[int]]:
     """Features of every candidate boundary: (matrix, line index each row would start).
 
     `texts` are a dump's non-blank lines, `blank_before` the blank lines before each.
-    Without `embeddings` only LAYOUT_FEATURES are computed.
+    Without `embeddings` only LAYOUT_FEATURES are computed; with them TOPIC_FEATURES too,
+    and with `cues` as well the learned CUE_NAMES (the columns of ALL_FEATURES, in order).
     """
     idx = content_indices(texts)
     n = len(idx)
-    names_ = ALL_FEATURES if embeddings is not None else LAYOUT_FEATURES
+    names_ = LAYOUT_FEATURES if embeddings is None else ALL_FEATURES[: len(ALL_FEATURES) - (cues is None) * len(CUE_NAMES)]
     if n < 2:
         return np.zeros((0, len(names_)), dtype=np.float32), []
     lines = [texts[i] for i in idx]
@@ -198,6 +202,13 @@ def gap_features(
     X = np.asarray(rows, dtype=np.float32)
     if embeddings is not None:
         X = np.hstack([X, _topic_features(embeddings[idx], X[:, 0])])
+        if cues is not None:
+            C = cues.gap_cues(embeddings[idx])
+            if uses_titles or uses_blanks:
+                # the dump marks its starts itself; a paragraph that reads like a lead (a new
+                # person, a date) inside an article would only add false cuts there
+                C[:] = 0.0
+            X = np.hstack([X, C.astype(np.float32)])
     return X, idx[1:]
 
 
