@@ -8,6 +8,9 @@ DEMO_WAREHOUSE ?= demo-warehouse
 export PREFECT_SERVER_ANALYTICS_ENABLED = false
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS = 180
 export HF_HUB_OFFLINE = 1
+# Prefect's local database and profiles of the project's own: a ~/.prefect database migrated
+# by another Prefect version cannot be opened by this one, and the demo must not touch it.
+export PREFECT_HOME = $(CURDIR)/.prefect
 
 .PHONY: env demo test test-fast clean
 
@@ -34,4 +37,4 @@ test-fast: env
 	$(BIN)/python -m pytest -m "not slow"
 
 clean:
-	rm -rf $(VENV) $(DEMO_WAREHOUSE) .pytest_cache
+	rm -rf $(VENV) $(DEMO_WAREHOUSE) .pytest_cache .prefect
