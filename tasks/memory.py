@@ -27,11 +27,6 @@ def _libc():
         return None
 
 
-def _malloc_trim():
-    libc = _libc()
-    return libc.malloc_trim if libc is not None else None
-
-
 @functools.cache
 def map_large_allocations() -> bool:
     """Serve allocations of 1 MiB and more (activation buffers) from their own mappings.
@@ -46,5 +41,5 @@ def map_large_allocations() -> bool:
 
 def release_free_memory() -> bool:
     """Return the heap's free pages to the OS (glibc `malloc_trim(0)`); True if any were."""
-    trim = _malloc_trim()
-    return bool(trim(0)) if trim is not None else False
+    libc = _libc()
+    return bool(libc.malloc_trim(0)) if libc is not None else False

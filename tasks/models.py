@@ -164,28 +164,9 @@ class SentenceEmbedder:
         return hidden
 
     def _onnx_encoder(self, path: Path):
-        import onnxruntime as ort
-
         from tasks.onnx_export import onnx_encoder
 
-        graph = onnx_encoder(path, self._inputs, quantise=self.backend == "onnx-int8")
-        options = ort.SessionOptions()
-        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        # Idle ORT threads would otherwise spin and steal the CPU from the other stages.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
-        # ORT sizes its pool by the machine's cores; a worker given fewer (Dask sets
-        # OMP_NUM_THREADS=1 per worker process) must not oversubscribe them.
-        options.intra_op_num_threads = int(os.environ.get("OMP_NUM_THREADS") or 0)
-        # ORT's own arena grows to the largest batch shapes seen and never shrinks: +280 MB
-        # over 24k sentences. Without it the encoder alone is ~20% slower, yet the whole
-        # flow was as fast and its peak lower (bench/README.md, memory, second round).
-        options.enable_cpu_mem_arena = False
-        session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
-
-        def hidden(enc: dict) -> np.ndarray:
-            return session.run(None, {k: enc[k] for k in self._inputs})[0]
-
-        return hidden
+        return onnx_hidden(onnx_encoder(path, self._inputs, quantise=self.backend == "onnx-int8"), self._inputs)
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Embed texts; rows are unit vectors, in input order.
@@ -213,6 +194,30 @@ class SentenceEmbedder:
             np.add.at(out, owner, (hidden * mask).sum(1))
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
+
+
+def onnx_hidden(graph: Path | str, inputs: list[str], spinning: bool = False):
+    """A function from tokenizer output to the encoder's last hidden state, run by an ONNX
+    Runtime session on `graph` (`spinning`: let idle intra-op threads spin; off in the flow)."""
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    # Idle ORT threads would otherwise spin and steal the CPU from the other stages.
+    options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spinning else "0")
+    # ORT sizes its pool by the machine's cores; a worker given fewer (Dask sets
+    # OMP_NUM_THREADS=1 per worker process) must not oversubscribe them.
+    options.intra_op_num_threads = int(os.environ.get("OMP_NUM_THREADS") or 0)
+    # ORT's own arena grows to the largest batch shapes seen and never shrinks: +280 MB
+    # over 24k sentences. Without it the encoder alone is ~20% slower, yet the whole
+    # flow was as fast and its peak lower (bench/README.md, memory, second round).
+    options.enable_cpu_mem_arena = False
+    session = ort.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+
+    def hidden(enc: dict) -> np.ndarray:
+        return session.run(None, {k: enc[k] for k in inputs})[0]
+
+    return hidden
 
 
 def _length_batches(order: list[int], lengths: list[int], size: int, budget: int):

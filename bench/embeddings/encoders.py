@@ -23,20 +23,9 @@ sys.path.insert(0, str(ROOT / "bench" / "summarise"))
 
 from run import load_jsonl, to_articles  # noqa: E402
 
-from tasks.models import DEFAULT_EMBEDDING_MODEL, SentenceEmbedder, embedding_model_path  # noqa: E402
+from tasks.models import DEFAULT_EMBEDDING_MODEL, SentenceEmbedder, embedding_model_path, onnx_hidden  # noqa: E402
 from tasks.onnx_export import fp32_matmuls, onnx_encoder  # noqa: E402
 from tasks.summarise import WINDOW, summary_candidates  # noqa: E402
-
-
-def _session(path: str, inputs: list[str], spin: bool):
-    import onnxruntime as ort
-
-    opts = ort.SessionOptions()
-    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
-    opts.enable_cpu_mem_arena = False
-    session = ort.InferenceSession(path, opts, providers=["CPUExecutionProvider"])
-    return lambda enc: session.run(None, {k: enc[k] for k in inputs})[0]
 
 
 def _fused_int8(fp32: Path, folder: Path) -> str:
@@ -65,14 +54,15 @@ def main() -> None:
         texts += [sents[i] for i in summary_candidates([len(t.split()) for t in sents], set(), window=WINDOW)]
     embedder = SentenceEmbedder(DEFAULT_EMBEDDING_MODEL, backend="torch")
     path = embedding_model_path(embedder.name)
-    int8 = str(onnx_encoder(path, embedder._inputs, quantise=True))
+    int8 = onnx_encoder(path, embedder._inputs, quantise=True)
     with tempfile.TemporaryDirectory() as tmp:
         variants = {
             "torch fp32": embedder._hidden,
-            "onnx-int8 (shipped)": _session(int8, embedder._inputs, spin=False),
-            "onnx-int8, fused graph": _session(_fused_int8(onnx_encoder(path, embedder._inputs, quantise=False), Path(tmp)),
-                                               embedder._inputs, spin=False),
-            "onnx-int8, spinning": _session(int8, embedder._inputs, spin=True),
+            "onnx-int8 (shipped)": onnx_hidden(int8, embedder._inputs),
+            "onnx-int8, fused graph": onnx_hidden(
+                _fused_int8(onnx_encoder(path, embedder._inputs, quantise=False), Path(tmp)), embedder._inputs
+            ),
+            "onnx-int8, spinning": onnx_hidden(int8, embedder._inputs, spinning=True),
         }
         rates: dict[str, list[float]] = {name: [] for name in variants}
         vectors = {}
