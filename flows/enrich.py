@@ -4,8 +4,9 @@
            -> resolve entities -> commit shard -> refresh catalog -> record the run
 
 Files are read in groups, and each group's new articles go through the model stages
-in shards of `shard_size`, so memory follows the shard, not the corpus. Every stage
-is a Prefect task with retries; models load once per process inside the stages.
+in shards of `shard_size`, so memory follows the shard, not the corpus; the next group
+is read and segmented meanwhile (`read_ahead`). Every stage is a Prefect task with
+retries; models load once per process inside the stages.
 """
 from __future__ import annotations
 
@@ -58,16 +59,63 @@ def commit_shard(
 
 def _file_groups(files: list[str], limit: int) -> list[list[str]]:
     """Files in input order, cut into groups of about `limit` bytes read together."""
-    import os
-
     groups, current, size = [], [], 0
     for f in files:
         current.append(f)
-        size += os.path.getsize(f) if os.path.isfile(f) else 0  # a feed URL
+        size += _file_bytes(f)
         if size >= limit:
             groups.append(current)
             current, size = [], 0
     return groups + ([current] if current else [])
+
+
+class _Reader:
+    """The file groups, each with its ingest and segment futures, submitted ahead of use.
+
+    A group's files are read in `parallel` parts (one ingest + segment task pair each), and
+    `ahead` more groups are submitted while the flow enriches the current one: segmenting
+    what comes next overlaps the model stages of what came before, on Dask workers or in
+    threads, so no process waits for the flow's own.
+    """
+
+    def __init__(self, stage: dict, steps: dict, groups: list[list[str]], parallel: int, ahead: int) -> None:
+        self.stage, self.steps, self.parallel, self.ahead = stage, steps, parallel, ahead
+        self.groups = deque(groups)
+        self.submitted: deque = deque()
+
+    def _submit(self) -> None:
+        group = self.groups.popleft()
+        size = -(-sum(_file_bytes(f) for f in group) // self.parallel)
+        parts = []
+        for files in _file_groups(group, max(size, 1)):
+            ingested = self.stage["ingest"].submit(self.steps["ingest"], files)
+            parts.append((ingested, self.stage["segment"].submit(self.steps["segment"], ingested)))
+        self.submitted.append((group, parts))
+
+    def __iter__(self):
+        while self.groups or self.submitted:
+            while self.groups and len(self.submitted) <= self.ahead:
+                self._submit()
+            yield self.submitted.popleft()
+
+
+def _dask_workers() -> int:
+    """Worker processes of the flow's Dask cluster; 0 on the thread runner."""
+    from prefect.context import FlowRunContext
+
+    client = getattr(FlowRunContext.get().task_runner, "client", None)  # prefect-dask's runner
+    if client is None:
+        return 0
+    try:
+        return max(1, len(client.scheduler_info()["workers"]))
+    except Exception:  # a client of another kind: assume two
+        return 2
+
+
+def _file_bytes(path: str) -> int:
+    import os
+
+    return os.path.getsize(path) if os.path.isfile(path) else 0  # a feed URL
 
 
 def _steps(s: Settings) -> dict[str, object]:
@@ -151,21 +199,25 @@ def enrich(
     if settings.near_duplicates:
         near = NearDuplicateIndex.load(wh, settings.near_duplicate_threshold, settings.minhash_permutations)
     # Worker processes each need a shard queued behind the one they run, or they idle.
-    in_flight = max(settings.shards_in_flight, 2 * (settings.dask_workers or 0))
+    workers = _dask_workers()
+    in_flight = max(settings.shards_in_flight, 2 * workers)
+    ahead = settings.read_ahead if settings.read_ahead is not None else int(workers > 1)
+    reading = _Reader(stage, steps, _file_groups(files, settings.group_bytes), max(workers, 1), ahead)
     status, flushed = "failed", 0  # rejects[:flushed] are written
     try:
-        for g, group in enumerate(_file_groups(files, settings.group_bytes)):
-            ingested = stage["ingest"](steps["ingest"], group)
-            segmented = stage["segment"](steps["segment"], ingested)
-            for name, out in (("ingest", ingested), ("segment", segmented)):
-                rejects += out.rejects
-                counts["rejects"] += len(out.rejects)
-                counts["records_in"] += len(out.rejects)
-                seconds[name] += out.stats.get("seconds", 0.0)
-            counts["records_in"] += len(segmented.items)
+        for g, (group, parts) in enumerate(reading):
+            items = []
+            for ingested, segmented in parts:
+                for name, out in (("ingest", ingested.result()), ("segment", segmented.result())):
+                    rejects += out.rejects
+                    counts["rejects"] += len(out.rejects)
+                    counts["records_in"] += len(out.rejects)
+                    seconds[name] += out.stats.get("seconds", 0.0)
+                items += out.items
+            counts["records_in"] += len(items)
 
             t0 = time.perf_counter()
-            result = dedupe(annotate_all(segmented.items), known_ids, known_origins, near)
+            result = dedupe(annotate_all(items), known_ids, known_origins, near)
             seconds["dedupe"] += time.perf_counter() - t0
             counts["duplicates"] += len(result.duplicates) + result.unchanged
             counts["unchanged"] += result.unchanged
@@ -174,14 +226,15 @@ def enrich(
                 written["duplicates"] += wh.append("duplicates", table, content_hash(run_id, str(group)), started.date())
             log.info(
                 "segmented %d articles: %d new, %d duplicates, %d unchanged",
-                len(segmented.items), len(result.fresh), len(result.duplicates), result.unchanged,
+                len(items), len(result.fresh), len(result.duplicates), result.unchanged,
             )
             # A bounded window of shards in flight keeps memory flat however big the group.
             window: deque = deque()
+            stored: set[str] = set()  # ids of the group's committed articles
             size = settings.shard_size
             shards = deque(result.fresh[i : i + size] for i in range(0, len(result.fresh), size))
-            per_file = Counter(a.source_uri for a in segmented.items)  # articles each file yielded
-            del result, segmented, ingested, out  # so a shard's enriched articles are freed once committed
+            per_file = Counter(a.source_uri for a in items)  # articles each file yielded
+            del result, items, parts, out  # so a shard's enriched articles are freed once committed
             while shards:
                 shard = shards.popleft()
                 futures = {"tag": stage["tag"].submit(steps["tag"], shard)}
@@ -193,11 +246,11 @@ def enrich(
                 committed = commit_shard.submit(wh, resolved, _shard_key(shard, steps), run_id, fingerprints)
                 window.append((futures, committed))
                 if len(window) >= in_flight:
-                    _collect(*window.popleft(), counts, written, seconds, rejects)
+                    stored |= _collect(*window.popleft(), counts, written, seconds, rejects)
             while window:
-                _collect(*window.popleft(), counts, written, seconds, rejects)
+                stored |= _collect(*window.popleft(), counts, written, seconds, rejects)
             if near is not None:  # signatures only once their articles are committed
-                near.persist(wh)
+                near.persist(wh, stored)
             # The group's files are finished only once their rejects are written, too.
             written["rejects"] += _write_rejects(wh, rejects[flushed:], run_id, started, f"{run_id}-{g}")
             finished = manifest.finished(group, per_file, rejects[flushed:], run_id, datetime.now(timezone.utc))
@@ -222,8 +275,9 @@ def _write_rejects(wh: Warehouse, rejects: list, run_id: str, started: datetime,
     return wh.append("rejects", reject_table(rejects, run_id, started), key, started.date())
 
 
-def _collect(futures: dict, committed, counts: Counter, written: Counter, seconds: Counter, rejects: list) -> None:
-    """Wait for one shard's tasks and fold their numbers into the run's accounting."""
+def _collect(futures: dict, committed, counts: Counter, written: Counter, seconds: Counter, rejects: list) -> set[str]:
+    """Wait for one shard's tasks and fold their numbers into the run's accounting;
+    returns the ids of the shard's articles, now in the warehouse."""
     for name, fut in futures.items():
         out = fut.result()
         seconds[name] += out.stats.get("seconds", 0.0)
@@ -232,7 +286,9 @@ def _collect(futures: dict, committed, counts: Counter, written: Counter, second
     written.update(rows)
     counts["articles"] += rows["articles"]
     # another run may have committed some of these articles meanwhile
-    counts["duplicates"] += len(futures["entities"].result().items) - rows["articles"]
+    enriched = futures["entities"].result().items
+    counts["duplicates"] += len(enriched) - rows["articles"]
+    return {a.article_id for a in enriched}
 
 
 def _shard_key(shard: list[Article], steps: dict) -> str:

@@ -27,6 +27,11 @@ class Settings(BaseSettings):
         True, description="Skip input files a run already finished (same bytes, same ingest + segment settings)"
     )
     group_bytes: int = Field(4 * 2**20, ge=1, description="Input bytes read and segmented before enriching them")
+    read_ahead: int | None = Field(
+        None, ge=0, description="Input groups read and segmented while the model stages enrich the one before "
+        "(None: 1 on a Dask cluster of 2+ workers; 0 on threads, where the model stages already keep the "
+        "cores busy and a group held ahead only costs memory)"
+    )
     summary_sentences: int = Field(3, ge=1, description="Sentences per extractive summary")
     summary_max_words: int | None = Field(None, description="Word budget per summary (None: no budget)")
     summary_position_weight: float = Field(0.95, ge=0, le=1, description="Position prior against centrality")

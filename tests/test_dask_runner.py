@@ -22,20 +22,26 @@ def _tables(wh) -> dict[str, list]:
 
 
 @pytest.mark.slow
-def test_dask_cluster_gives_the_same_tables_as_threads(prefect_harness, tmp_path):
+def test_dask_cluster_gives_the_same_tables_as_threads(prefect_harness, tmp_path, monkeypatch):
+    """Two input groups of two files each: on Dask each group is segmented in two parts
+    and the second is read while the first one's shards run."""
     from prefect.task_runners import ThreadPoolTaskRunner
 
     from flows.enrich import enrich
     from flows.runners import dask_runner
 
-    src = devdata_slice(tmp_path / "in", 8, start=40)
+    src = tmp_path / "in"
+    files = [devdata_slice(src, 2, name=f"news-{i}.jsonl", start=40 + 2 * i) for i in range(4)]
+    monkeypatch.setenv("NEWSFLOW_GROUP_BYTES", str(sum(f.stat().st_size for f in files[:2])))
     reports = {}
     for name, runner in (("threads", ThreadPoolTaskRunner()), ("dask", dask_runner(workers=2))):
         flow = enrich.with_options(task_runner=runner)
         reports[name] = flow(sources=[str(src)], warehouse=str(tmp_path / name), shard_size=3)
         assert reports[name]["status"] == "completed"
         assert reports[name]["articles"] == 8
+        assert reports[name]["files_read"] == 4
     assert reports["dask"]["rows_written"] == reports["threads"]["rows_written"]
+    assert reports["dask"]["rows_written"]["input_files"] == 4
     threads, dask = _tables(tmp_path / "threads"), _tables(tmp_path / "dask")
     for table in TABLE_SQL:
         assert threads[table], table
