@@ -102,6 +102,7 @@ def main() -> None:
     ap.add_argument("--eval-like", type=int, default=EVAL_LIKE_PER_FOLD, help="tuning dumps per fold")
     ap.add_argument("--out-dir", default="/tmp/r4")
     ap.add_argument("--continuation", action="store_true", help="add the continuation openers (continuation.py)")
+    ap.add_argument("--small-grid", action="store_true", help="tune the decoder over 4 settings, not 36")
     ap.add_argument("--train-eval-like", type=int, default=0, help="evaluation-shaped dumps per fold added to TRAINING")
     args = ap.parse_args()
     out_dir = Path(args.out_dir)
@@ -125,10 +126,12 @@ def main() -> None:
     fixed = T.FIXED_DECODER
     variants = [(f"seed{s}", [s]) for s in args.seeds]
     variants += [(f"ens{len(args.seeds)}", list(args.seeds))]
-    if len(args.seeds) >= 3:
+    if len(args.seeds) >= 5:
         variants += [(f"ens3_{'_'.join(map(str, args.seeds[:3]))}", args.seeds[:3]),
                      (f"ens3_{'_'.join(map(str, args.seeds[-3:]))}", args.seeds[-3:])]
     grid = dict(bias=[0.0, 1.0, 2.0, 3.0], coherence=[0.5, 1.0, 2.0], one_line=[0.0], two_lines=[0.0, 1.0, 2.0])
+    if args.small_grid:
+        grid = dict(bias=[1.0, 2.0], coherence=[1.0, 2.0], one_line=[0.0], two_lines=[1.0])
     summary = {}
     for name, seeds in variants:
         scored_train, scored_tune = [], []
