@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tasks.segment.features import ALL_FEATURES, gap_features
+from tasks.segment.features import ALL_FEATURES, feature_names, gap_features
 from tasks.segment.vector_cues import CUE_NAMES, VectorCues, unit_rows
 
 
@@ -32,9 +32,9 @@ def test_features_append_the_cue_and_mute_it_where_layout_marks_starts():
     texts = [f"Paragraph {i} of a story, which ends its sentence." for i in range(8)]
     emb, cues = _rows(8), _cues()
     X, _ = gap_features(texts, [0] * 8, emb, cues)
-    assert X.shape[1] == len(ALL_FEATURES)
+    assert X.shape[1] == len(feature_names(True, cues=True))
     assert X[:, ALL_FEATURES.index("vec_opening")].any()
-    assert gap_features(texts, [0] * 8, emb)[0].shape[1] == len(ALL_FEATURES) - len(CUE_NAMES)
+    assert gap_features(texts, [0] * 8, emb)[0].shape[1] == len(feature_names(True))
     # a wider blank gap before one line: the dump marks its starts itself, the cue reads 0
     X, _ = gap_features(texts, [0, 0, 0, 0, 2, 0, 0, 0], emb, cues)
     assert not X[:, ALL_FEATURES.index("vec_opening")].any()

@@ -44,7 +44,7 @@ def main() -> None:
     ap.add_argument("--topic-threshold", type=float, default=TOPIC_THRESHOLD)
     ap.add_argument("--threshold", type=float, default=None, help="boundary probability cut (per-gap thresholding)")
     ap.add_argument("--model", default=None, help="a boundary_model.json to measure (default: the bundled one)")
-    ap.add_argument("--only", default=None, help="run only the conditions whose name contains this")
+    ap.add_argument("--only", nargs="+", default=None, help="run only the conditions whose name contains one of these")
     ap.add_argument("--no-decoder", action="store_true", help="per-gap thresholding, not whole-dump decoding")
     args = ap.parse_args()
     cache = EmbeddingCache()
@@ -55,7 +55,7 @@ def main() -> None:
     print("| condition | Pk | WindowDiff | P | R | F1 | target Pk | s/dump |")
     print("|---|---|---|---|---|---|---|---|")
     for name, (topic, layout, titles, trunc, dec, size, target) in CONDITIONS.items():
-        if args.only and args.only not in name:
+        if args.only and not any(o in name for o in args.only):
             continue
         rng = random.Random(sum(map(ord, name)))  # fixed per condition
         pks, wds, counts, secs = [], [], np.zeros(3, int), []

@@ -33,10 +33,9 @@ from dumps import build_dump, load_articles, one_topic_groups, split
 from supplement import load_supplement
 from metrics import pk
 from tasks.segment.boundaries import GapScores, decide, dump_lines, scores_from_features
-from tasks.segment.boundary_model import BoundaryModel, fit_logistic, fit_mlp
+from tasks.segment.boundary_model import BoundaryModel, average_networks, fit_logistic, fit_mlp
 from tasks.segment.decode import DecoderParams
-from tasks.segment.features import ALL_FEATURES, LAYOUT_FEATURES, gap_features, topic_text
-from tasks.segment.vector_cues import CUE_NAMES
+from tasks.segment.features import LAYOUT_FEATURES, feature_names, gap_features, topic_text
 from vector_cues_fit import fit_vector_cues
 
 N_DUMPS_PER_FOLD = 120
@@ -44,6 +43,7 @@ FOLDS = 3
 SEED = 7
 UNITS, L2, ITERS = 16, 1e-3, 1500
 NET_SEED = SEED  # the network's initial weights (--net-seed: how much a retrain alone moves the results)
+N_NETS = 1  # networks averaged (--nets: seeds NET_SEED, NET_SEED + 1, ...), to take out that retrain noise
 DECODER_GRID = dict(bias=[-1.0, 0.0, 1.0, 2.0], coherence=[0.0, 1.0, 2.0], one_line=[0.0, 3.0])
 HEADLESS_GRID = [0.0, 1.0, 2.0, 3.0, 5.0, 8.0]  # tuned after the others, on the same out-of-fold scores
 FIXED_DECODER = DecoderParams(bias=1.0, coherence=1.0, one_line=0.0, two_lines=1.0, headless=3.0)
@@ -63,13 +63,13 @@ def training_dumps(articles, cents, n: int, seed: int):
         )
 
 
-def featurise(dumps, cache, with_embeddings: bool, cues=None):
+def featurise(dumps, cache, with_embeddings: bool, cues=None, continuation: bool = False):
     """Per dump: (features, labels, GapScores without probabilities, dump)."""
     per_dump = []
     for d in dumps:
         lines = dump_lines(d.text)
         emb = cache.encode([topic_text(ln.text) for ln in lines]) if with_embeddings else None
-        X, idx = gap_features([ln.text for ln in lines], [ln.blank_before for ln in lines], emb, cues)
+        X, idx = gap_features([ln.text for ln in lines], [ln.blank_before for ln in lines], emb, cues, continuation)
         gold = set(d.starts)
         per_dump.append((X, np.array([i in gold for i in idx], dtype=float), scores_from_features(lines, X, idx, emb), d))
     return per_dump
@@ -81,7 +81,7 @@ def fit(rows, names: list[str], kind: str) -> BoundaryModel:
     if kind == "logistic":
         mean, scale, coef, b = fit_logistic(X, y, l2=1e-3)
         return BoundaryModel(tuple(names), mean, scale, coef, b, 0.5)
-    m = fit_mlp(X, y, units=UNITS, l2=L2, iters=ITERS, seed=NET_SEED)
+    m = average_networks([fit_mlp(X, y, units=UNITS, l2=L2, iters=ITERS, seed=NET_SEED + i) for i in range(N_NETS)])
     return BoundaryModel(tuple(names), m.mean, m.scale, m.coef, m.intercept, 0.5, m.hidden, m.hidden_bias)
 
 
@@ -138,17 +138,19 @@ def train(name: str, names: list[str], folds, kind: str, tuning: str | None) -> 
 
 
 def main() -> None:
-    global REOPEN_SHARE, SUBHEAD_SHARE, NET_SEED
+    global REOPEN_SHARE, SUBHEAD_SHARE, NET_SEED, N_NETS
     ap = argparse.ArgumentParser()
     ap.add_argument("--supplement", action="store_true", help="add the paragraphed flat supplement (see bench/README.md)")
     ap.add_argument("--reopen", type=float, default=REOPEN_SHARE, help="share of articles with non-Wikinews openings")
     ap.add_argument("--subheads", type=float, default=SUBHEAD_SHARE, help="share of articles with crossheads")
     ap.add_argument("--vector-cues", action="store_true", help="the learned opening-line cue (vector_cues.py), cross-fitted per fold")
+    ap.add_argument("--continuation", action="store_true", help="the continuation openers (continuation.py) as cues")
     ap.add_argument("--net-seed", type=int, default=SEED, help="initial weights of the network")
+    ap.add_argument("--nets", type=int, default=N_NETS, help="networks averaged into the shipped one (seeds from --net-seed)")
     ap.add_argument("--decoder-tuning", choices=["joint", "split", "fixed"], default="joint", help="see tune_decoder")
     ap.add_argument("--out", default=str(ROOT / "tasks" / "segment" / "boundary_model.json"))
     args = ap.parse_args()
-    REOPEN_SHARE, SUBHEAD_SHARE, NET_SEED = args.reopen, args.subheads, args.net_seed
+    REOPEN_SHARE, SUBHEAD_SHARE, NET_SEED, N_NETS = args.reopen, args.subheads, args.net_seed, args.nets
     t0 = time.time()
     cache = EmbeddingCache()
     articles = split(load_articles(), "train") + (load_supplement() if args.supplement else [])
@@ -160,8 +162,8 @@ def main() -> None:
     # fitted on articles it never sees; the shipped cues on all training articles
     cues = [fit_vector_cues([a for a in articles if a.seed("fold") % FOLDS != f], cache) if args.vector_cues else None
             for f in range(FOLDS)]
-    names = ALL_FEATURES if args.vector_cues else ALL_FEATURES[: -len(CUE_NAMES)]
-    full_folds = [featurise(ds, cache, True, c) for ds, c in zip(dumps, cues)]
+    names = feature_names(True, args.vector_cues, args.continuation)
+    full_folds = [featurise(ds, cache, True, c, args.continuation) for ds, c in zip(dumps, cues)]
     full, full_info = train("full", names, full_folds, "mlp", args.decoder_tuning)
     layout, layout_info = train("layout", LAYOUT_FEATURES, [featurise(ds, cache, False) for ds in dumps], "logistic", None)
     cache.save()

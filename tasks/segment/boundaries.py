@@ -17,7 +17,8 @@ import numpy as np
 from tasks.segment import layout
 from tasks.segment.boundary_model import load_models
 from tasks.segment.decode import DecoderParams, best_cuts
-from tasks.segment.features import ALL_FEATURES, LAYOUT_FEATURES, gap_features, topic_text
+from tasks.segment.continuation import CONTINUATION_FEATURES
+from tasks.segment.features import LAYOUT_FEATURES, gap_features, topic_text
 
 TOPIC_THRESHOLD = 0.15  # window cosine below which a topic shift inside a layout stretch is cut
 
@@ -80,7 +81,8 @@ def boundary_scores(
     models = load_models(model_path)
     model = models["full" if embeddings is not None else "layout"]
     cues = models.get("vector_cues") if embeddings is not None else None
-    X, idx = gap_features([ln.text for ln in lines], [ln.blank_before for ln in lines], embeddings, cues)
+    continuation = CONTINUATION_FEATURES[0] in model.features
+    X, idx = gap_features([ln.text for ln in lines], [ln.blank_before for ln in lines], embeddings, cues, continuation)
     scores = scores_from_features(lines, X, idx, embeddings)
     scores.prob = model.predict(X)
     scores.cue = [model.features[j] for j in model.contributions(X).argmax(1)] if idx else []
@@ -184,8 +186,7 @@ def decide(
        diluting the contrast. `topic_threshold` 0 turns the whole pass off.
     """
     cut = scores.threshold if boundary_threshold is None else boundary_threshold
-    names = ALL_FEATURES[: scores.features.shape[1]]  # layout columns come first in every model
-    col = {f: names.index(f) for f in names}
+    col = {f: j for j, f in enumerate(LAYOUT_FEATURES)}  # layout columns come first in every model
     whole = np.zeros(len(scores.index) + 1, dtype=bool)
     per_line = False
     if scores.words is not None:

@@ -170,3 +170,29 @@ def fit_mlp(
             params[i] = params[i] - lr * (m[i] / (1 - 0.9**t)) / (np.sqrt(v[i] / (1 - 0.999**t)) + 1e-8)
     W1, b1, w2, b2 = params
     return BoundaryModel(("",) * Z.shape[1], mean, scale, w2, float(b2[0]), 0.5, W1, b1)
+
+
+def average_networks(nets: list[BoundaryModel]) -> BoundaryModel:
+    """One network whose log-odds are the mean of `nets`' (same features and standardisation).
+
+    The mean of K one-hidden-layer networks is itself one: their hidden units side by side,
+    the output weights divided by K. Averaging networks fitted from different initial
+    weights takes out most of what a single retrain's seed moves.
+    """
+    first = nets[0]
+    if any(n.hidden is None for n in nets):
+        raise ValueError("only networks (with hidden weights) can be averaged")
+    if any(not (np.allclose(n.mean, first.mean) and np.allclose(n.scale, first.scale)) for n in nets):
+        raise ValueError("networks to average must share their input standardisation")
+    k = len(nets)
+    return BoundaryModel(
+        first.features,
+        first.mean,
+        first.scale,
+        np.concatenate([n.coef for n in nets]) / k,
+        float(np.mean([n.intercept for n in nets])),
+        first.threshold,
+        np.hstack([n.hidden for n in nets]),
+        np.concatenate([n.hidden_bias for n in nets]),
+    )
+

@@ -14,6 +14,7 @@ import re
 import numpy as np
 
 from tasks.segment import layout
+from tasks.segment.continuation import CONTINUATION_FEATURES, continuation_cues
 from tasks.segment.vector_cues import CUE_NAMES, VectorCues
 
 LAYOUT_FEATURES = [
@@ -58,8 +59,9 @@ TOPIC_FEATURES = [
     "sim_cross_max",
     "sim_skip",
 ]
-# learned cues over the vectors themselves, when the model ships them (`vector_cues`)
-ALL_FEATURES = LAYOUT_FEATURES + TOPIC_FEATURES + CUE_NAMES
+# learned cues over the vectors themselves, when the model ships them (`vector_cues`), and
+# openings that continue the previous line, when the model reads them: columns in this order
+ALL_FEATURES = LAYOUT_FEATURES + TOPIC_FEATURES + CUE_NAMES + CONTINUATION_FEATURES
 
 _NAME = re.compile(r"(?<![\w’'])(?:[A-Z][a-z’'-]+|[A-Z]{2,}|[A-Z]\.(?:[A-Z]\.)+)")
 _WORD = re.compile(r"[a-z]{4,}")
@@ -132,16 +134,18 @@ def gap_features(
     blank_before: list[int],
     embeddings: np.ndarray | None = None,
     cues: VectorCues | None = None,
+    continuation: bool = False,
 ) -> tuple[np.ndarray, list[int]]:
     """Features of every candidate boundary: (matrix, line index each row would start).
 
     `texts` are a dump's non-blank lines, `blank_before` the blank lines before each.
     Without `embeddings` only LAYOUT_FEATURES are computed; with them TOPIC_FEATURES too,
-    and with `cues` as well the learned CUE_NAMES (the columns of ALL_FEATURES, in order).
+    with `cues` as well the learned CUE_NAMES, and with `continuation` the
+    CONTINUATION_FEATURES of the line after each gap (`feature_names` gives the columns).
     """
     idx = content_indices(texts)
     n = len(idx)
-    names_ = LAYOUT_FEATURES if embeddings is None else ALL_FEATURES[: len(ALL_FEATURES) - (cues is None) * len(CUE_NAMES)]
+    names_ = feature_names(embeddings is not None, cues is not None, continuation)
     if n < 2:
         return np.zeros((0, len(names_)), dtype=np.float32), []
     lines = [texts[i] for i in idx]
@@ -209,7 +213,17 @@ def gap_features(
                 # person, a date) inside an article would only add false cuts there
                 C[:] = 0.0
             X = np.hstack([X, C.astype(np.float32)])
+    if continuation and embeddings is not None:
+        X = np.hstack([X, np.asarray([continuation_cues(t) for t in lines[1:]], dtype=np.float32)])
     return X, idx[1:]
+
+
+def feature_names(embeddings: bool, cues: bool = False, continuation: bool = False) -> list[str]:
+    """The columns `gap_features` computes: layout cues first, then whichever of the topic,
+    learned-vector and continuation cues are asked for (the last two only with embeddings)."""
+    if not embeddings:
+        return list(LAYOUT_FEATURES)
+    return LAYOUT_FEATURES + TOPIC_FEATURES + (CUE_NAMES if cues else []) + (CONTINUATION_FEATURES if continuation else [])
 
 
 def _rowwise_cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
