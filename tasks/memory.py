@@ -11,7 +11,6 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import functools
-import os
 
 
 M_MMAP_THRESHOLD = -3  # mallopt parameter (glibc malloc.h)
@@ -45,19 +44,3 @@ def release_free_memory() -> bool:
     libc = _libc()
     return bool(libc.malloc_trim(0)) if libc is not None else False
 
-
-@functools.cache
-def arrow_on_system_allocator() -> str:
-    """Make pyarrow allocate through malloc instead of its bundled mimalloc; once per process.
-
-    mimalloc keeps the pages of the buffers every shard's Parquet reads and writes free,
-    and the flow's peak memory then grows with the corpus (~95 MB more at 5k articles);
-    malloc hands them back, large ones at once (`map_large_allocations`). An explicit
-    `ARROW_DEFAULT_MEMORY_POOL` is left alone. Returns the pool now in use.
-    """
-    import pyarrow as pa
-
-    if not os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
-        map_large_allocations()
-        pa.set_memory_pool(pa.system_memory_pool())
-    return pa.default_memory_pool().backend_name

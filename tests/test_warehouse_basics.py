@@ -85,10 +85,11 @@ def test_article_rows_match_the_schema():
     assert tables["articles"].column("n_sentences").to_pylist() == [1]
 
 
+@pytest.mark.parametrize("module", ["warehouse.writer", "flows.cli"])
 @pytest.mark.parametrize("env, pool", [(None, "system"), ("mimalloc", "mimalloc")])
-def test_arrow_allocates_through_malloc_unless_told_otherwise(env, pool):
+def test_arrow_allocates_through_malloc_unless_told_otherwise(module, env, pool):
     """pyarrow's mimalloc pool keeps freed pages, which made the flow's peak grow with the
-    corpus; a process that imports the writer uses malloc, unless the user chose a pool."""
+    corpus; a process that imports newsflow first uses malloc, unless the user chose a pool."""
     import os
     import subprocess
     import sys
@@ -96,6 +97,6 @@ def test_arrow_allocates_through_malloc_unless_told_otherwise(env, pool):
     environ = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
     if env:
         environ["ARROW_DEFAULT_MEMORY_POOL"] = env
-    code = "import warehouse.writer, pyarrow as pa; print(pa.default_memory_pool().backend_name)"
+    code = f"import {module}, pyarrow as pa; print(pa.default_memory_pool().backend_name)"
     out = subprocess.run([sys.executable, "-c", code], env=environ, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == pool

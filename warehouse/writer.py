@@ -22,11 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from tasks.faults import checkpoint
-from tasks.memory import arrow_on_system_allocator
 from warehouse.schemas import ARTICLE_TABLES, TABLES
-
-# Every process that writes or reads the tables (the flow's, each Dask worker) imports this.
-arrow_on_system_allocator()
 
 # Table -> the columns that identify a row; rows with a stored key are not written again.
 KEYS: dict[str, tuple[str, ...]] = {
