@@ -28,7 +28,7 @@ from tasks.entities import EntityResolver
 from tasks.ingest import Ingester, discover
 from tasks.metadata import annotate_all
 from tasks.near_duplicates import NearDuplicateIndex
-from tasks.readers import ReadOptions
+from tasks.readers import ReadOptions, format_of
 from tasks.records import Article, content_hash
 from tasks.segment import Segmenter
 from tasks.step import StepOutput, run_step_task
@@ -72,7 +72,8 @@ def _file_groups(files: list[str], limit: int) -> list[list[str]]:
 class _Reader:
     """The file groups, each with its ingest and segment futures, submitted ahead of use.
 
-    A group's files are read in `parallel` parts (one ingest + segment task pair each), and
+    A group's files are read in `parallel` parts of about equal cost (one ingest + segment
+    task pair each), and
     `ahead` more groups are submitted while the flow enriches the current one: segmenting
     what comes next overlaps the model stages of what came before, on Dask workers or in
     threads, so no process waits for the flow's own.
@@ -85,9 +86,8 @@ class _Reader:
 
     def _submit(self) -> None:
         group = self.groups.popleft()
-        size = -(-sum(_file_bytes(f) for f in group) // self.parallel)
         parts = []
-        for files in _file_groups(group, max(size, 1)):
+        for files in _balanced_parts(group, self.parallel):
             ingested = self.stage["ingest"].submit(self.steps["ingest"], files)
             parts.append((ingested, self.stage["segment"].submit(self.steps["segment"], ingested)))
         self.submitted.append((group, parts))
@@ -97,6 +97,29 @@ class _Reader:
             while self.groups and len(self.submitted) <= self.ahead:
                 self._submit()
             yield self.submitted.popleft()
+
+
+# Segmenting a plain-text dump (its lines embedded, boundaries scored) costs about 100x
+# more per byte than reading one-article-per-record exports or pages (bench/pipeline).
+_DUMP_COST_PER_BYTE, _OTHER_COST_PER_BYTE = 1.0, 0.02
+
+
+def _read_cost(path: str) -> float:
+    weight = _DUMP_COST_PER_BYTE if format_of(path) == "text" else _OTHER_COST_PER_BYTE
+    return weight * max(_file_bytes(path), 1)
+
+
+def _balanced_parts(files: list[str], parts: int) -> list[list[str]]:
+    """`files` dealt into at most `parts` parts of about equal reading cost (largest cost
+    first, each to the cheapest part so far), each part in input order: parts cut by
+    bytes alone would give one worker every dump and leave the other idle."""
+    costs = [_read_cost(f) for f in files]
+    loads = [[0.0, []] for _ in range(max(parts, 1))]
+    for i in sorted(range(len(files)), key=lambda i: -costs[i]):
+        cheapest = min(loads, key=lambda load: load[0])
+        cheapest[0] += costs[i]
+        cheapest[1].append(i)
+    return [[files[i] for i in sorted(idx)] for _, idx in loads if idx]
 
 
 def _dask_workers() -> int:

@@ -48,6 +48,48 @@ def test_dask_cluster_gives_the_same_tables_as_threads(prefect_harness, tmp_path
         assert dask[table] == threads[table], table
 
 
+@pytest.mark.slow
+def test_local_workers_report_to_the_flows_own_api(prefect_harness):
+    """Worker processes get the flow run's API URL in their environment: without it each
+    would start a temporary Prefect server of its own."""
+    from prefect import flow, task
+    from prefect.context import get_run_context
+
+    from flows.runners import dask_runner
+
+    @task
+    def api_url_in_worker() -> str | None:
+        import os
+
+        return os.environ.get("PREFECT_API_URL")
+
+    @flow(task_runner=dask_runner(workers=1))
+    def probe() -> tuple[str | None, str]:
+        return api_url_in_worker.submit().result(), str(get_run_context().client.api_url)
+
+    seen, own = probe()
+    assert seen is not None and seen.rstrip("/") == own.rstrip("/")
+
+
+def test_read_parts_share_the_dumps(tmp_path):
+    """Reader parts balance segmentation cost, not bytes: two dumps go to two parts even
+    when the exports beside them are bigger, and each part keeps the input order."""
+    from flows.enrich import _balanced_parts
+
+    sizes = {"a.jsonl": 900_000, "dump-1.txt": 300_000, "b.jsonl": 800_000, "dump-2.txt": 200_000, "c.html": 5_000}
+    files = []
+    for name, size in sizes.items():
+        (tmp_path / name).write_bytes(b"x" * size)
+        files.append(str(tmp_path / name))
+    parts = _balanced_parts(files, 2)
+    assert sorted(f for part in parts for f in part) == sorted(files)
+    dumps = [[f for f in part if f.endswith(".txt")] for part in parts]
+    assert sorted(map(len, dumps)) == [1, 1]
+    assert all(part == sorted(part, key=files.index) for part in parts)
+    assert _balanced_parts(files, 1) == [files]
+    assert _balanced_parts(files[:1], 4) == [files[:1]]
+
+
 def test_runner_follows_settings():
     from prefect.task_runners import ThreadPoolTaskRunner
     from prefect_dask import DaskTaskRunner
