@@ -73,10 +73,9 @@ class _Reader:
     """The file groups, each with its ingest and segment futures, submitted ahead of use.
 
     A group's files are read in `parallel` parts of about equal cost (one ingest + segment
-    task pair each), and
-    `ahead` more groups are submitted while the flow enriches the current one: segmenting
-    what comes next overlaps the model stages of what came before, on Dask workers or in
-    threads, so no process waits for the flow's own.
+    task pair each), and `ahead` more groups are submitted while the flow enriches the
+    current one: segmenting what comes next overlaps the model stages of what came before,
+    on Dask workers or in threads, so no process waits for the flow's own.
     """
 
     def __init__(self, stage: dict, steps: dict, groups: list[list[str]], parallel: int, ahead: int) -> None:
@@ -99,8 +98,9 @@ class _Reader:
             yield self.submitted.popleft()
 
 
-# Segmenting a plain-text dump (its lines embedded, boundaries scored) costs about 100x
-# more per byte than reading one-article-per-record exports or pages (bench/pipeline).
+# Segmenting a plain-text dump (its lines embedded, boundaries scored) measured ~100x the
+# cost per byte of reading one-article-per-record exports or pages (bench/pipeline, fifth
+# round); weighing it 50x errs towards spreading the cheap files too.
 _DUMP_COST_PER_BYTE, _OTHER_COST_PER_BYTE = 1.0, 0.02
 
 
