@@ -12,6 +12,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from tasks.models import DEFAULT_EMBEDDING_BACKEND, DEFAULT_EMBEDDING_MODEL, DEFAULT_SPACY_MODEL
+from tasks.summarise import WINDOW
 
 
 class Settings(BaseSettings):
@@ -38,7 +39,7 @@ class Settings(BaseSettings):
     summary_redundancy: float = Field(0.6, ge=0, le=1, description="MMR lambda: relevance against novelty")
     summary_max_fraction: float | None = Field(0.5, gt=0, le=1, description="Share of a short article's sentences a summary may take")
     summary_window: int | None = Field(
-        20, ge=1, description="Sentences (the first eligible ones) an extractive summary picks from; none: all"
+        WINDOW, ge=1, description="Sentences (the first eligible ones) an extractive summary picks from; none: all"
     )
     summary_methods: Annotated[tuple[Literal["extractive", "abstractive"], ...], NoDecode] = Field(
         ("extractive",), description="Summaries to make: extractive, abstractive (comma-separated)"

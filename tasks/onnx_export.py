@@ -13,11 +13,12 @@ import uuid
 from pathlib import Path
 
 from tasks.records import content_hash
+from tasks.smoothquant import smooth
 
 OUTPUT_NAME = "last_hidden_state"
-# Which weights the int8 graph keeps in fp32; part of the cached file's name, so a change
-# never reuses a graph quantised the old way.
-INT8_RECIPE = "ffnout-fp32"
+# How the int8 graph is made (smoothed inputs, feed-forward outputs kept in fp32); part of
+# the cached file's name, so a change never reuses a graph quantised the old way.
+INT8_RECIPE = "smooth-ffnout-fp32"
 
 
 def cache_dir() -> Path:
@@ -41,14 +42,11 @@ def _fingerprint(model_dir: Path) -> str:
 def onnx_encoder(model_dir: Path, input_names: list[str], quantise: bool) -> Path:
     """Path of the ONNX graph of the encoder in `model_dir` (int8 if `quantise`), made on first use."""
     folder = cache_dir() / "onnx" / f"{model_dir.name}-{_fingerprint(model_dir)}"
-    fp32 = folder / "encoder.onnx"
-    int8 = folder / f"encoder.int8-{INT8_RECIPE}.onnx"
-    if not fp32.exists():
+    target = folder / (f"encoder.int8-{INT8_RECIPE}.onnx" if quantise else "encoder.onnx")
+    if not target.exists():
         folder.mkdir(parents=True, exist_ok=True)
-        _atomic(fp32, lambda tmp: _export(model_dir, input_names, tmp))
-    if quantise and not int8.exists():
-        _atomic(int8, lambda tmp: _quantise(fp32, tmp))
-    return int8 if quantise else fp32
+        _atomic(target, lambda tmp: (_quantise if quantise else _export)(model_dir, input_names, tmp))
+    return target
 
 
 def _atomic(final: Path, write) -> None:
@@ -60,11 +58,13 @@ def _atomic(final: Path, write) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _export(model_dir: Path, input_names: list[str], target: Path) -> None:
+def _export(model_dir: Path, input_names: list[str], target: Path, smoothed: bool = False) -> None:
     import torch
-    from transformers import AutoModel
+    from transformers import AutoModel, AutoTokenizer
 
     model = AutoModel.from_pretrained(str(model_dir)).eval()
+    if smoothed:
+        smooth(model, AutoTokenizer.from_pretrained(str(model_dir)))
 
     class Encoder(torch.nn.Module):  # positional inputs in a fixed order, one output
         def __init__(self) -> None:
@@ -98,11 +98,17 @@ def fp32_matmuls(graph) -> list[str]:
     ]
 
 
-def _quantise(source: Path, target: Path) -> None:
+def _quantise(model_dir: Path, input_names: list[str], target: Path) -> None:
+    """The int8 graph: a smoothed fp32 export (tasks/smoothquant.py), then dynamic int8."""
     import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    # Per-channel weights keep MiniLM's vectors within ~0.98 cosine of fp32; per-tensor
-    # (torch's quantize_dynamic) drops to ~0.74 and reorders summary sentences.
-    keep = fp32_matmuls(onnx.load(str(source)).graph)
-    quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True, nodes_to_exclude=keep)
+    source = target.with_name(f"{target.name}.smoothed-fp32")
+    try:
+        _export(model_dir, input_names, source, smoothed=True)
+        # Per-channel weights keep MiniLM's vectors within ~0.98 cosine of fp32; per-tensor
+        # (torch's quantize_dynamic) drops to ~0.74 and reorders summary sentences.
+        keep = fp32_matmuls(onnx.load(str(source)).graph)
+        quantize_dynamic(str(source), str(target), weight_type=QuantType.QInt8, per_channel=True, nodes_to_exclude=keep)
+    finally:
+        source.unlink(missing_ok=True)

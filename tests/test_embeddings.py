@@ -26,8 +26,41 @@ def test_onnx_backends_match_torch(embedder, sentences, backend, tmp_path_factor
     cos = (ref * got).sum(1)
     assert got.shape == ref.shape
     np.testing.assert_allclose(np.linalg.norm(got, axis=1), 1.0, atol=1e-4)
-    assert cos.min() > (0.999 if backend == "onnx" else 0.975), cos.min()
-    assert cos.mean() > (0.9999 if backend == "onnx" else 0.993), cos.mean()
+    # int8 without smoothing reaches a mean of ~0.9956 on such sentences; smoothed, ~0.9988.
+    assert cos.min() > (0.999 if backend == "onnx" else 0.985), cos.min()
+    assert cos.mean() > (0.9999 if backend == "onnx" else 0.997), cos.mean()
+
+
+def test_smoothing_keeps_the_fp32_model_exact_and_flattens_its_outliers(sentences):
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    from tasks.models import embedding_model_path
+    from tasks.smoothquant import smooth
+
+    path = str(embedding_model_path("all-MiniLM-L6-v2"))
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    batch = tokenizer(sentences[:16], padding=True, truncation=True, return_tensors="pt")
+    plain, smoothed = (AutoModel.from_pretrained(path).eval() for _ in range(2))
+    assert smooth(smoothed, tokenizer) == 6 * 3  # per layer: q/k/v input, attention output, ffn input
+
+    peaks: dict[str, list[float]] = {"plain": [], "smoothed": []}
+
+    def spread(name):
+        def hook(module, args):  # the ffn input as the int8 MatMul sees it (after the division)
+            x = args[0].abs().reshape(-1, args[0].shape[-1]).amax(0)
+            peaks[name].append(float(x.max() / x.median()))
+        return hook
+
+    with torch.inference_mode():
+        for name, model in (("plain", plain), ("smoothed", smoothed)):
+            handle = model.encoder.layer[2].intermediate.dense.register_forward_pre_hook(spread(name))
+            out = model(**batch).last_hidden_state
+            handle.remove()
+            if name == "plain":
+                expected = out
+    torch.testing.assert_close(out, expected, atol=2e-4, rtol=1e-4)
+    assert peaks["plain"][0] > 8 and peaks["smoothed"][0] < peaks["plain"][0] / 2, peaks
 
 
 def test_int8_graph_keeps_the_feed_forward_outputs_in_fp32(embedder):

@@ -7,8 +7,9 @@ from pydantic import ValidationError
 
 def test_environment_overrides_and_none(monkeypatch):
     from flows.settings import load_settings
+    from tasks.summarise import WINDOW
 
-    assert load_settings().summary_window == 20
+    assert load_settings().summary_window == WINDOW
     monkeypatch.setenv("NEWSFLOW_SUMMARY_WINDOW", "none")
     monkeypatch.setenv("NEWSFLOW_SKIP_FINISHED_FILES", "false")
     s = load_settings()

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import DEVDATA
 from tasks.records import Article, Sentence
-from tasks.summarise import ExtractiveSummariser, clip_words, select_sentences, sentence_budget, summary_candidates
+from tasks.summarise import WINDOW, ExtractiveSummariser, clip_words, select_sentences, sentence_budget, summary_candidates
 
 
 def _article(sentences: list[str], truncated: bool = False) -> Article:
@@ -73,7 +73,7 @@ def test_summaries_on_real_news(embedder, wikinews):
         assert json.loads(summary.params)["max_sentences"] == 3
     assert out.stats["sentences"] == sum(len(a.sentences) for a in wikinews)
     # only candidates are embedded: fragments, run-ons and sentences past the window are not
-    expected = sum(len(summary_candidates([len(s.text.split()) for s in a.sentences], window=20)) for a in wikinews)
+    expected = sum(len(summary_candidates([len(s.text.split()) for s in a.sentences], window=WINDOW)) for a in wikinews)
     assert out.stats["sentences_embedded"] == expected < out.stats["sentences"]
 
 
