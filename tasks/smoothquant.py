@@ -52,18 +52,17 @@ CALIBRATION = (
 )
 
 
-def _smoothed_inputs(model):
-    """(module whose first input is divided, linears reading that input, name) per layer, BERT layout."""
-    layers = getattr(getattr(model, "encoder", None), "layer", None) or []
-    for layer in layers:
+def _smoothed_inputs(model) -> list[tuple]:
+    """(module whose first input is divided, the linears reading that input), three per
+    BERT-layout layer; none for another architecture, which is left as it is."""
+    groups = []
+    for layer in getattr(getattr(model, "encoder", None), "layer", None) or []:
         try:
-            attention, ffn_in = layer.attention, layer.intermediate.dense
-            qkv = [attention.self.query, attention.self.key, attention.self.value]
-            yield attention.self, qkv
-            yield attention.output.dense, [attention.output.dense]
-            yield ffn_in, [ffn_in]
-        except AttributeError:  # another architecture: left as it is
-            return
+            attention, out, ffn_in = layer.attention.self, layer.attention.output.dense, layer.intermediate.dense
+            groups += [(attention, [attention.query, attention.key, attention.value]), (out, [out]), (ffn_in, [ffn_in])]
+        except AttributeError:
+            return []
+    return groups
 
 
 def smooth(model, tokenizer, alpha: float = ALPHA, texts: tuple[str, ...] = CALIBRATION) -> int:
@@ -74,7 +73,7 @@ def smooth(model, tokenizer, alpha: float = ALPHA, texts: tuple[str, ...] = CALI
     """
     import torch
 
-    groups = list(_smoothed_inputs(model))
+    groups = _smoothed_inputs(model)
     if not groups:
         return 0
     peaks: dict[int, torch.Tensor] = {}
