@@ -76,16 +76,13 @@ def smooth(model, tokenizer, alpha: float = ALPHA, texts: tuple[str, ...] = CALI
     groups = _smoothed_inputs(model)
     if not groups:
         return 0
-    peaks: dict[int, torch.Tensor] = {}
+    peaks: dict[int, torch.Tensor] = {}  # id(module) -> each input channel's peak, one calibration pass
 
-    def record(owner):
-        def hook(module, args, kwargs):
-            x = (args[0] if args else kwargs["hidden_states"]).detach()
-            peak = x.abs().reshape(-1, x.shape[-1]).amax(0)
-            peaks[id(owner)] = torch.maximum(peaks.get(id(owner), peak), peak)
-        return hook
+    def record(module, args, kwargs):
+        x = _first_input(args, kwargs).detach()
+        peaks[id(module)] = x.abs().reshape(-1, x.shape[-1]).amax(0)
 
-    handles = [owner.register_forward_pre_hook(record(owner), with_kwargs=True) for owner, _ in groups]
+    handles = [owner.register_forward_pre_hook(record, with_kwargs=True) for owner, _ in groups]
     with torch.inference_mode():
         model(**tokenizer(list(texts), padding=True, truncation=True, return_tensors="pt"))
     for handle in handles:
@@ -102,9 +99,13 @@ def smooth(model, tokenizer, alpha: float = ALPHA, texts: tuple[str, ...] = CALI
     return len(groups)
 
 
+def _first_input(args: tuple, kwargs: dict):
+    # BERT's self-attention may be called with its hidden states by keyword.
+    return args[0] if args else kwargs["hidden_states"]
+
+
 def _divide_by(inverse):
     def hook(module, args, kwargs):
-        if args:
-            return (args[0] * inverse, *args[1:]), kwargs
-        return args, {**kwargs, "hidden_states": kwargs["hidden_states"] * inverse}
+        scaled = _first_input(args, kwargs) * inverse
+        return ((scaled, *args[1:]), kwargs) if args else (args, {**kwargs, "hidden_states": scaled})
     return hook
