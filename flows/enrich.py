@@ -4,15 +4,17 @@
            -> resolve entities -> commit shard -> refresh catalog -> record the run
 
 Files are read in groups, and each group's new articles go through the model stages
-in shards of `shard_size`, so memory follows the shard, not the corpus; the next group
-is read and segmented meanwhile (`read_ahead`). Every stage is a Prefect task with
-retries; models load once per process inside the stages.
+in shards of `shard_size`, so memory follows the shard, not the corpus. The next group
+is read and segmented meanwhile (`read_ahead`), and its shards join the window of shards
+in flight with no pause between groups. Every stage is a Prefect task with retries;
+models load once per process inside the stages.
 """
 from __future__ import annotations
 
 import time
 import uuid
 from collections import Counter, deque
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from prefect import flow, get_run_logger, task
@@ -226,12 +228,18 @@ def enrich(
     in_flight = max(settings.shards_in_flight, 2 * workers)
     ahead = settings.read_ahead if settings.read_ahead is not None else int(workers > 1)
     reading = _Reader(stage, steps, _file_groups(files, settings.group_bytes), max(workers, 1), ahead)
-    status, flushed = "failed", 0  # rejects[:flushed] are written
+    status = "failed"
+    window: deque = deque()  # (group, stage futures, commit future) of each shard in flight
+    groups: deque[_OpenGroup] = deque()  # read groups whose files are not yet finished
+    unfiled = list(rejects)  # rejects of no group (unreadable sources), written with the first
     try:
-        for g, (group, parts) in enumerate(reading):
+        for g, (files_read, parts) in enumerate(reading):
+            group = _OpenGroup(g, files_read)
+            groups.append(group)
             items = []
             for ingested, segmented in parts:
                 for name, out in (("ingest", ingested.result()), ("segment", segmented.result())):
+                    group.rejects += out.rejects
                     rejects += out.rejects
                     counts["rejects"] += len(out.rejects)
                     counts["records_in"] += len(out.rejects)
@@ -246,18 +254,18 @@ def enrich(
             counts["unchanged"] += result.unchanged
             if result.duplicates:
                 table = duplicate_table(result.duplicates, run_id)
-                written["duplicates"] += wh.append("duplicates", table, content_hash(run_id, str(group)), started.date())
+                written["duplicates"] += wh.append("duplicates", table, content_hash(run_id, str(files_read)), started.date())
             log.info(
                 "segmented %d articles: %d new, %d duplicates, %d unchanged",
                 len(items), len(result.fresh), len(result.duplicates), result.unchanged,
             )
-            # A bounded window of shards in flight keeps memory flat however big the group.
-            window: deque = deque()
-            stored: set[str] = set()  # ids of the group's committed articles
             size = settings.shard_size
             shards = deque(result.fresh[i : i + size] for i in range(0, len(result.fresh), size))
-            per_file = Counter(a.source_uri for a in items)  # articles each file yielded
+            group.per_file = Counter(a.source_uri for a in items)  # articles each file yielded
+            group.pending = len(shards)
             del result, items, parts, out  # so a shard's enriched articles are freed once committed
+            # The window of shards in flight runs on across groups: draining it at the end
+            # of each group would leave workers idle while the last shards finish.
             while shards:
                 shard = shards.popleft()
                 futures = {"tag": stage["tag"].submit(steps["tag"], shard)}
@@ -267,21 +275,18 @@ def enrich(
                         upstream = futures[name] = stage[name].submit(steps[name], upstream)
                 resolved = futures["entities"] = stage["entities"].submit(steps["entities"], upstream)
                 committed = commit_shard.submit(wh, resolved, _shard_key(shard, steps), run_id, fingerprints)
-                window.append((futures, committed))
+                window.append((group, futures, committed))
                 if len(window) >= in_flight:
-                    stored |= _collect(*window.popleft(), counts, written, seconds, rejects)
-            while window:
-                stored |= _collect(*window.popleft(), counts, written, seconds, rejects)
-            if near is not None:  # signatures only once their articles are committed
-                near.persist(wh, stored)
-            # The group's files are finished only once their rejects are written, too.
-            written["rejects"] += _write_rejects(wh, rejects[flushed:], run_id, started, f"{run_id}-{g}")
-            finished = manifest.finished(group, per_file, rejects[flushed:], run_id, datetime.now(timezone.utc))
-            flushed = len(rejects)
-            written["input_files"] += wh.append("input_files", finished, f"{run_id}-{g}", started.date())
+                    _collect(*window.popleft(), counts, written, seconds, rejects)
+                    _finish_groups(groups, wh, near, manifest, unfiled, run_id, started, written)
+            _finish_groups(groups, wh, near, manifest, unfiled, run_id, started, written)
+        while window:
+            _collect(*window.popleft(), counts, written, seconds, rejects)
+            _finish_groups(groups, wh, near, manifest, unfiled, run_id, started, written)
         status = "completed"
     finally:
-        written["rejects"] += _write_rejects(wh, rejects[flushed:], run_id, started, f"{run_id}-rejects")
+        unwritten = unfiled + [r for group in groups for r in group.rejects]
+        written["rejects"] += _write_rejects(wh, unwritten, run_id, started, f"{run_id}-rejects")
         report = _record_run(wh, run_id, started, status, sources, counts, written, seconds, settings, steps, rejects)
         publish_run_artifacts(report, log)
     log.info(
@@ -298,20 +303,52 @@ def _write_rejects(wh: Warehouse, rejects: list, run_id: str, started: datetime,
     return wh.append("rejects", reject_table(rejects, run_id, started), key, started.date())
 
 
-def _collect(futures: dict, committed, counts: Counter, written: Counter, seconds: Counter, rejects: list) -> set[str]:
-    """Wait for one shard's tasks and fold their numbers into the run's accounting;
-    returns the ids of the shard's articles, now in the warehouse."""
+@dataclass
+class _OpenGroup:
+    """One group of input files between reading and being finished: its files count as
+    done (`input_files`) only once all its shards are committed and its rejects written."""
+
+    index: int
+    files: list[str]
+    per_file: Counter = field(default_factory=Counter)  # articles each file yielded
+    rejects: list = field(default_factory=list)
+    pending: int = 0  # shards not yet committed
+    stored: set[str] = field(default_factory=set)  # ids of its committed articles
+
+
+def _collect(
+    group: _OpenGroup, futures: dict, committed, counts: Counter, written: Counter, seconds: Counter, rejects: list
+) -> None:
+    """Wait for one shard's tasks and fold their numbers into its group and the run's accounting."""
     for name, fut in futures.items():
         out = fut.result()
         seconds[name] += out.stats.get("seconds", 0.0)
         rejects += out.rejects
+        group.rejects += out.rejects
     rows = committed.result()
     written.update(rows)
     counts["articles"] += rows["articles"]
     # another run may have committed some of these articles meanwhile
     enriched = futures["entities"].result().items
     counts["duplicates"] += len(enriched) - rows["articles"]
-    return {a.article_id for a in enriched}
+    group.stored |= {a.article_id for a in enriched}
+    group.pending -= 1
+
+
+def _finish_groups(groups: deque, wh, near, manifest, unfiled: list, run_id, started, written: Counter) -> None:
+    """Finish the oldest groups whose shards are all committed, in input order."""
+    while groups and groups[0].pending == 0:
+        group = groups[0]
+        if near is not None:  # signatures only once their articles are committed
+            near.persist(wh, group.stored)
+        key = f"{run_id}-{group.index}"
+        # The group's files are finished only once their rejects are written, too.
+        written["rejects"] += _write_rejects(wh, unfiled + group.rejects, run_id, started, key)
+        finished = manifest.finished(group.files, group.per_file, group.rejects, run_id, datetime.now(timezone.utc))
+        unfiled.clear()
+        group.rejects = []  # written: a failure from here on must not write them twice
+        written["input_files"] += wh.append("input_files", finished, key, started.date())
+        groups.popleft()
 
 
 def _shard_key(shard: list[Article], steps: dict) -> str:

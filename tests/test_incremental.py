@@ -54,3 +54,27 @@ def test_second_run_skips_finished_files_and_reads_changed_ones(prefect_harness,
     assert (forced["files_read"], forced["files_skipped"], forced["articles"]) == (3, 0, 0)
     assert query(wh, "SELECT count(*), count(DISTINCT article_id) FROM articles") == [(5, 5)]
     assert query(wh, "SELECT count(*) FROM rejects") == [(1,)]
+
+
+def test_each_group_of_files_is_finished_when_its_shards_are_in(prefect_harness, tmp_path, monkeypatch):
+    """Three input groups of one file each, two shards per group, two shards in flight:
+    a group's shards may start before the last group's are in, and every file is still
+    finished once, with its own articles and rejects."""
+    from flows.enrich import enrich
+    from resilience import write_inputs
+
+    files = write_inputs(tmp_path / "in", {"a": (100, 103), "b": (103, 106), "c": (106, 109)})
+    monkeypatch.setenv("NEWSFLOW_GROUP_BYTES", "1")  # every file a group of its own
+    wh = tmp_path / "wh"
+    first = enrich(sources=[str(tmp_path / "in")], warehouse=str(wh), shard_size=2)
+    assert first["status"] == "completed"
+    assert (first["records_in"], first["articles"], first["rejects"], first["duplicates"]) == (12, 9, 3, 0)
+    stored = query(wh, "SELECT source_uri, records, articles, rejects FROM input_files ORDER BY source_uri")
+    assert stored == [(str(files[n]), 4, 3, 1) for n in "abc"]
+    assert query(wh, "SELECT source_uri, count(*) FROM rejects GROUP BY 1 ORDER BY 1") == [
+        (str(files[n]), 1) for n in "abc"]
+    assert query(wh, "SELECT count(*), count(DISTINCT article_id) FROM articles") == [(9, 9)]
+    assert query(wh, "SELECT count(DISTINCT article_id) FROM summaries") == [(9,)]
+
+    again = enrich(sources=[str(tmp_path / "in")], warehouse=str(wh), shard_size=2)
+    assert (again["files_skipped"], again["articles"], again["records_in"]) == (3, 0, 12)
