@@ -3,8 +3,10 @@ in this process on N generated articles (bench/memory/run.py's corpus). A thread
 RSS every 10 ms; each time it sets a new high (by 2 MB or more), it prints the newest
 newsflow frames of every busy thread. Run it under `MALLOC_ARENA_MAX=1`,
 `PYTHONMALLOC=malloc` and so on to compare allocator settings (bench/README.md, memory, sixth round).
+With `--csv`, every sample is also written as `seconds,anon_mb,file_mb` (the RssAnon and
+RssFile lines of /proc/self/status), so the floor can be told from the spikes (seventh round).
 
-    python bench/memory/peaks.py 5000
+    python bench/memory/peaks.py 5000 [--csv rss.csv]
 """
 from __future__ import annotations
 
@@ -34,10 +36,21 @@ def _busy(frame) -> str:
     return " > ".join(ours[-3:]) + f" | {Path(stack[-1].filename).name}:{stack[-1].name}" if ours else ""
 
 
-def watch(step_mb: float = 2.0, every: float = 0.01) -> None:
+def _rss_parts() -> tuple[float, float]:
+    """Anonymous and file-backed resident MB of this process (Linux)."""
+    lines = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
+    return tuple(int(lines[k].split()[0]) / 1024 for k in ("RssAnon", "RssFile"))
+
+
+def watch(csv: Path | None, step_mb: float = 2.0, every: float = 0.01) -> None:
     process, high, started = psutil.Process(), 0.0, time.perf_counter()
+    out = csv.open("w") if csv else None
     while True:
         rss = process.memory_info().rss / 2**20
+        if out:
+            anon, file = _rss_parts()
+            out.write(f"{time.perf_counter() - started:.2f},{anon:.1f},{file:.1f}\n")
+            out.flush()
         if rss > high + step_mb:
             high = rss
             me = threading.get_ident()
@@ -46,16 +59,31 @@ def watch(step_mb: float = 2.0, every: float = 0.01) -> None:
         time.sleep(every)
 
 
+def floor_and_peak(csv: Path, window_s: float = 30.0) -> None:
+    """Per window of the run: the lowest and highest anonymous RSS, and file-backed RSS.
+    A rising floor is memory kept; a flat floor under rising highs is spikes that grow."""
+    rows = [tuple(map(float, line.split(","))) for line in csv.read_text().splitlines() if line.count(",") == 2]
+    windows: dict[int, list] = {}
+    for t, anon, file in rows:
+        windows.setdefault(int(t // window_s), []).append((anon, file))
+    for w, samples in sorted(windows.items()):
+        anon = [a for a, _ in samples]
+        print(f"{w * window_s:6.0f} s  anon floor {min(anon):6.0f}  anon high {max(anon):6.0f}  file {samples[-1][1]:5.0f} MB")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("articles", type=int)
+    parser.add_argument("--csv", type=Path, help="write every RSS sample (seconds, anon MB, file MB) here")
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="newsflow-peaks-"))
     generate(args.articles, folder / "in")
-    threading.Thread(target=watch, daemon=True).start()
+    threading.Thread(target=watch, args=(args.csv,), daemon=True).start()
     from flows.enrich import enrich
 
     report = enrich(sources=[str(folder / "in")], warehouse=str(folder / "wh"))
+    if args.csv:
+        floor_and_peak(args.csv)
     print(f"articles {report['articles']}, final RSS {psutil.Process().memory_info().rss / 2**20:.0f} MB")
 
 
