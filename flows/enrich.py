@@ -254,7 +254,8 @@ def enrich(
             counts["unchanged"] += result.unchanged
             if result.duplicates:
                 table = duplicate_table(result.duplicates, run_id)
-                written["duplicates"] += wh.append("duplicates", table, content_hash(run_id, str(files_read)), started.date())
+                key = content_hash(run_id, str(files_read))
+                written["duplicates"] += wh.append("duplicates", table, key, started.date())
             log.info(
                 "segmented %d articles: %d new, %d duplicates, %d unchanged",
                 len(items), len(result.fresh), len(result.duplicates), result.unchanged,

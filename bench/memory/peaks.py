@@ -68,7 +68,8 @@ def floor_and_peak(csv: Path, window_s: float = 30.0) -> None:
         windows.setdefault(int(t // window_s), []).append((anon, file))
     for w, samples in sorted(windows.items()):
         anon = [a for a, _ in samples]
-        print(f"{w * window_s:6.0f} s  anon floor {min(anon):6.0f}  anon high {max(anon):6.0f}  file {samples[-1][1]:5.0f} MB")
+        print(f"{w * window_s:6.0f} s  anon floor {min(anon):6.0f}  anon high {max(anon):6.0f}"
+              f"  file {samples[-1][1]:5.0f} MB")
 
 
 def main() -> None:
