@@ -69,10 +69,10 @@ def test_int8_graph_keeps_the_feed_forward_outputs_in_fp32(embedder):
     from tasks.models import embedding_model_path
     from tasks.onnx_export import fp32_matmuls, onnx_encoder
 
-    path = embedding_model_path("all-MiniLM-L6-v2")
-    graph = onnx.load(str(onnx_encoder(path, list(embedder.tokenizer.model_input_names), quantise=True))).graph
+    path, names = embedding_model_path("all-MiniLM-L6-v2"), list(embedder.tokenizer.model_input_names)
+    graph = onnx.load(str(onnx_encoder(path, names, quantise=True))).graph
     ops = {n.name: n.op_type for n in graph.node}
-    kept = fp32_matmuls(onnx.load(str(onnx_encoder(path, list(embedder.tokenizer.model_input_names), quantise=False))).graph)
+    kept = fp32_matmuls(onnx.load(str(onnx_encoder(path, names, quantise=False))).graph)
     assert len(kept) == 6 and all(ops[name] == "MatMul" for name in kept)  # one per layer, not quantised
     assert sum(op == "MatMulInteger" for op in ops.values()) == 6 * 5  # q, k, v, attention out, ffn in
 

@@ -36,19 +36,18 @@ def _busy(frame) -> str:
     return " > ".join(ours[-3:]) + f" | {Path(stack[-1].filename).name}:{stack[-1].name}" if ours else ""
 
 
-def _rss_parts() -> tuple[float, float]:
-    """Anonymous and file-backed resident MB of this process (Linux)."""
+def _rss_mb() -> tuple[float, float, float]:
+    """Resident MB of this process: total, anonymous and file-backed (/proc/self/status, Linux)."""
     lines = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines() if ":" in line)
-    return tuple(int(lines[k].split()[0]) / 1024 for k in ("RssAnon", "RssFile"))
+    return tuple(int(lines[k].split()[0]) / 1024 for k in ("VmRSS", "RssAnon", "RssFile"))
 
 
 def watch(csv: Path | None, step_mb: float = 2.0, every: float = 0.01) -> None:
-    process, high, started = psutil.Process(), 0.0, time.perf_counter()
+    high, started = 0.0, time.perf_counter()
     out = csv.open("w") if csv else None
     while True:
-        rss = process.memory_info().rss / 2**20
+        rss, anon, file = _rss_mb()
         if out:
-            anon, file = _rss_parts()
             out.write(f"{time.perf_counter() - started:.2f},{anon:.1f},{file:.1f}\n")
             out.flush()
         if rss > high + step_mb:
