@@ -128,11 +128,12 @@ class SentenceEmbedder:
     backend: `torch` (fp32 PyTorch), `onnx` (fp32 ONNX Runtime) or `onnx-int8`
     (ONNX Runtime, int8 weights). Texts longer than `max_length` tokens are embedded
     window by window and pooled over all their tokens, not cut at the window. A batch
-    holds up to `batch_size` texts and about `batch_chars` characters once padded.
+    holds up to `batch_size` windows and at most `batch_tokens` tokens once padded (a
+    window longer than that goes alone).
     """
 
     def __init__(
-        self, name: str, backend: str = "torch", max_length: int = 256, batch_size: int = 32, batch_chars: int = 8192
+        self, name: str, backend: str = "torch", max_length: int = 256, batch_size: int = 32, batch_tokens: int = 2048
     ):
         from transformers import AutoConfig, AutoTokenizer
 
@@ -143,7 +144,7 @@ class SentenceEmbedder:
         self.backend = backend
         self.max_length = max_length
         self.batch_size = batch_size
-        self.batch_chars = batch_chars
+        self.batch_tokens = batch_tokens
         self.tokenizer = AutoTokenizer.from_pretrained(str(path))
         self.dim = AutoConfig.from_pretrained(str(path)).hidden_size
         self._inputs = list(self.tokenizer.model_input_names)
@@ -179,21 +180,40 @@ class SentenceEmbedder:
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        # Sorting by length keeps padding (wasted arithmetic) small within each batch.
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-        for idx in _length_batches(order, [len(t) for t in texts], self.batch_size, self.batch_chars):
-            enc = self.tokenizer(
-                [texts[i] for i in idx], padding=True, truncation=True, max_length=self.max_length,
-                return_overflowing_tokens=True, return_tensors="np",
-            )
-            enc = {k: v.astype(np.int64) for k, v in enc.items()}
-            hidden = self._hidden(enc)
-            mask = enc["attention_mask"][..., None].astype(np.float32)
-            # A text cut into several windows: sum its windows' tokens, then average.
-            owner = np.asarray(idx)[enc["overflow_to_sample_mapping"]]
-            np.add.at(out, owner, (hidden * mask).sum(1))
+        # Tokenised a slice at a time: a whole dump's lines at once would hold every
+        # token id as a Python int (~7 KB per line) for the length of the call.
+        for start in range(0, len(texts), _TOKENISE_SLICE):
+            self._encode_slice(texts[start : start + _TOKENISE_SLICE], out[start : start + _TOKENISE_SLICE])
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return out / np.maximum(norms, 1e-12)
+
+    def _encode_slice(self, texts: list[str], out: np.ndarray) -> None:
+        """Add each text's summed token vectors into its row of `out`."""
+        enc = self.tokenizer(texts, truncation=True, max_length=self.max_length, return_overflowing_tokens=True)
+        owner = np.asarray(enc["overflow_to_sample_mapping"])
+        lengths = [len(ids) for ids in enc["input_ids"]]
+        # Batches are cut by token counts, not characters: figures, names and other
+        # scripts pack many tokens into few characters, and one such window padded a
+        # whole batch to 5x its length (256 MB of activations instead of ~40).
+        # Sorting by length keeps padding (wasted arithmetic) small within each batch.
+        order = sorted(range(len(lengths)), key=lengths.__getitem__)
+        for rows in _length_batches(order, lengths, self.batch_size, self.batch_tokens):
+            feed = self._padded(enc, rows, lengths[rows[-1]])
+            hidden = self._hidden(feed)
+            mask = feed["attention_mask"][..., None].astype(np.float32)
+            # A text cut into several windows: sum its windows' tokens (L2 norm follows).
+            np.add.at(out, owner[rows], (hidden * mask).sum(1))
+
+    def _padded(self, enc, rows: list[int], width: int) -> dict[str, np.ndarray]:
+        """The model inputs of `rows`, right-padded to `width` tokens, as int64 arrays."""
+        pad = {"input_ids": self.tokenizer.pad_token_id or 0, "token_type_ids": self.tokenizer.pad_token_type_id}
+        feed = {}
+        for name in self._inputs:
+            arr = np.full((len(rows), width), pad.get(name, 0), dtype=np.int64)
+            for j, r in enumerate(rows):
+                arr[j, : len(enc[name][r])] = enc[name][r]
+            feed[name] = arr
+        return feed
 
 
 def onnx_hidden(graph: Path | str, inputs: list[str], spinning: bool = False):
@@ -220,11 +240,15 @@ def onnx_hidden(graph: Path | str, inputs: list[str], spinning: bool = False):
     return hidden
 
 
+# Texts tokenised at once by `SentenceEmbedder.encode`: enough for length-sorted batches.
+_TOKENISE_SLICE = 4096
+
+
 def _length_batches(order: list[int], lengths: list[int], size: int, budget: int):
-    """Batches of `order` (ascending length) of at most `size` texts and, padded to their
-    longest, about `budget` characters: a batch of the rare very long sentences is small,
-    so attention's (batch x length^2) activations, and the process's peak memory, stay
-    bounded whatever texts a shard happens to hold."""
+    """Batches of `order` (ascending length) of at most `size` items and, padded to their
+    longest, at most `budget` units (an item longer than that goes alone): a batch of the
+    rare very long sentences is small, so attention's (batch x length^2) activations, and
+    the process's peak memory, stay bounded whatever texts a shard happens to hold."""
     batch: list[int] = []
     for i in order:
         if batch and (len(batch) >= size or (len(batch) + 1) * lengths[i] > budget):

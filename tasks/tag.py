@@ -67,7 +67,9 @@ class Tagger(Step):
 
     model (str): spaCy pipeline name or path; only the components NER and sentences
         need run (`tasks.models.spacy_pipeline`).
-    batch_size (int): texts per `nlp.pipe` batch; results do not depend on it.
+    batch_size (int): texts per `nlp.pipe` batch and memory zone; results do not depend
+        on it. 16 tags real news as fast as 64 with half the transient memory (bench/README.md,
+        memory, eighth round).
     languages (tuple[str, ...]): languages the model handles. An article in another
         language is skipped: `skipped['tag'] = 'language:xx'`, and the entities stage
         skips it too. An article with no language gets one from py3langid when the
@@ -77,7 +79,7 @@ class Tagger(Step):
     name = "tag"
     version = "2"
 
-    def __init__(self, model: str = DEFAULT_SPACY_MODEL, batch_size: int = 64, languages: tuple[str, ...] = ("en",)):
+    def __init__(self, model: str = DEFAULT_SPACY_MODEL, batch_size: int = 16, languages: tuple[str, ...] = ("en",)):
         super().__init__()
         self.model = model
         self.batch_size = batch_size
@@ -109,20 +111,28 @@ class Tagger(Step):
                 if value := getattr(art, f):
                     texts.append(value[: nlp.max_length])
                     owners.append((art, f))
-        # Inside the zone spaCy's new vocabulary entries (every unseen word, number, name)
+        # Inside a zone spaCy's new vocabulary entries (every unseen word, number, name)
         # are transient, freed when it closes: without it the Vocab grows with the corpus.
-        # Only plain Python data (str, int) leaves the zone; the docs must not.
-        with _ZONE_LOCK, nlp.memory_zone():
-            for doc, (art, field) in zip(nlp.pipe(texts, batch_size=self.batch_size), owners):
-                if field == "body":
-                    art.sentences = sentences_from_doc(doc, art.paragraphs)
-                    art.mentions = mentions_from_doc(doc, art.sentences, "body")
-                    self.stats["sentences"] += len(art.sentences)
-                else:
-                    art.mentions.extend(mentions_from_doc(doc, None, field))
-                self.stats["mentions"] += len(doc.ents)
+        # One zone per batch of texts, not per shard, so the zone's strings and the batch's
+        # activations are freed before the next batch: the stage's peak stays that of one
+        # batch, whatever the shard size. Only plain Python data (str, int) leaves a zone.
+        for start in range(0, len(texts), self.batch_size):
+            chunk = slice(start, start + self.batch_size)
+            with _ZONE_LOCK, nlp.memory_zone():
+                for doc, (art, field) in zip(nlp.pipe(texts[chunk], batch_size=self.batch_size), owners[chunk]):
+                    self._keep(doc, art, field)
         self.stats["words"] += sum(art.n_words for art in todo)
         return batch
+
+    def _keep(self, doc, art: Article, field: str) -> None:
+        """Copy a doc's sentences and mentions onto its article as plain Python data."""
+        if field == "body":
+            art.sentences = sentences_from_doc(doc, art.paragraphs)
+            art.mentions = mentions_from_doc(doc, art.sentences, "body")
+            self.stats["sentences"] += len(art.sentences)
+        else:
+            art.mentions.extend(mentions_from_doc(doc, None, field))
+        self.stats["mentions"] += len(doc.ents)
 
 
 # A guess below this probability, or on fewer words, leaves the language unknown:

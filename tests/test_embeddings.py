@@ -100,18 +100,23 @@ def test_unknown_backend_is_a_clear_error():
         SentenceEmbedder("all-MiniLM-L6-v2", "tensorrt")
 
 
-def test_long_sentences_go_in_small_batches_with_the_same_vectors(sentences):
-    """A batch is bounded in padded characters (so in attention memory), not only in count;
-    the vectors do not depend on the batching."""
-    from tasks.models import SentenceEmbedder, _length_batches, sentence_embedder
+def test_batches_are_bounded_in_padded_tokens_with_the_same_vectors(sentences, monkeypatch):
+    """A batch is bounded in padded tokens (so in attention memory), not only in count,
+    also for text that packs many tokens into few characters (figures, codes); the vectors
+    do not depend on the batching, nor on how many texts are tokenised at once."""
+    from tasks import models
+    from tasks.models import SentenceEmbedder, sentence_embedder
 
-    texts = sentences[:40] + [" ".join(sentences[40:52])] * 3  # three sentences of ~250 tokens
-    lengths = [len(t) for t in texts]
-    order = sorted(range(len(texts)), key=lambda i: lengths[i])
-    batches = list(_length_batches(order, lengths, 32, 8192))
-    assert [i for b in batches for i in b] == order
-    assert all(len(b) <= 32 and (len(b) == 1 or len(b) * max(lengths[i] for i in b) <= 8192) for b in batches)
-    assert any(len(b) < 32 for b in batches[:-1])  # the long ones were split off
-    default = sentence_embedder(backend="torch").encode(texts)
+    dense = " ".join(f"{n * 7919 % 100003:,}.{n % 97:02d}%" for n in range(60))  # ~25 chars per 10 tokens
+    texts = sentences[:40] + [" ".join(sentences[40:52])] * 3 + [dense, dense[:300]]
+    embedder = SentenceEmbedder(sentence_embedder().name, "torch", batch_tokens=1024)
+    hidden, shapes = embedder._hidden, []
+    embedder._hidden = lambda feed: shapes.append(feed["input_ids"].shape) or hidden(feed)
+    got = embedder.encode(texts)
+    assert all(rows == 1 or rows * width <= 1024 for rows, width in shapes), shapes
+    assert sum(rows for rows, _ in shapes) > len(texts)  # the ~250-token texts and `dense` took 2+ windows
+    assert any(rows < 32 for rows, _ in shapes[:-1])  # the long ones were split off
     one_by_one = SentenceEmbedder(sentence_embedder().name, "torch", batch_size=1).encode(texts)
-    np.testing.assert_allclose(default, one_by_one, atol=1e-5)
+    np.testing.assert_allclose(got, one_by_one, atol=1e-5)
+    monkeypatch.setattr(models, "_TOKENISE_SLICE", 7)
+    np.testing.assert_allclose(embedder.encode(texts), one_by_one, atol=1e-5)

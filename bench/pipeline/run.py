@@ -119,6 +119,7 @@ def bare_models(warehouse: Path, corpus: Path) -> dict:
     from tasks.segment.features import topic_text
     from tasks.segment.boundaries import dump_lines
     from tasks.summarise import summary_candidates
+    from tasks.tag import Tagger
     from warehouse.catalog import connect
 
     s = load_settings()
@@ -140,7 +141,7 @@ def bare_models(warehouse: Path, corpus: Path) -> dict:
     segment_embedder = sentence_embedder(s.embedding_model, s.segment_embedding_backend)
     nlp("warm up"), embedder.encode(["warm up"]), segment_embedder.encode(["warm up"])
     t0 = time.perf_counter()
-    for _ in nlp.pipe(bodies, batch_size=64):
+    for _ in nlp.pipe(bodies, batch_size=Tagger().batch_size):
         pass
     t_spacy = time.perf_counter() - t0
     t0 = time.perf_counter()
