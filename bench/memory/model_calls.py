@@ -19,10 +19,13 @@ import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(HERE))
 DEVDATA = ROOT.parent / "shared" / "devdata"
 
+from peaks import _rss_mb  # noqa: E402
 from tasks.memory import release_free_memory  # noqa: E402
 from tasks.models import sentence_embedder, spacy_pipeline  # noqa: E402
 
@@ -36,10 +39,7 @@ class TransientMeter:
 
     @staticmethod
     def anon_mb() -> float:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("RssAnon"):
-                return int(line.split()[1]) / 1024
-        return 0.0
+        return _rss_mb()[1]
 
     def _watch(self, every: float) -> None:
         while True:
