@@ -6,8 +6,10 @@
 Files are read in groups, and each group's new articles go through the model stages
 in shards of `shard_size`, so memory follows the shard, not the corpus. The next group
 is read and segmented meanwhile (`read_ahead`), and its shards join the window of shards
-in flight with no pause between groups. Every stage is a Prefect task with retries;
-models load once per process inside the stages.
+in flight with no pause between groups. On the thread runner each model stage takes the
+shards one at a time, in order, so the tagger and the summariser work side by side on
+neighbouring shards. Every stage is a Prefect task with retries; models load once per
+process inside the stages.
 """
 from __future__ import annotations
 
@@ -124,6 +126,28 @@ def _balanced_parts(files: list[str], parts: int) -> list[list[str]]:
     return [[files[i] for i in sorted(idx)] for _, idx in loads if idx]
 
 
+class _InOrder:
+    """Submits each shard's stage task to start after the previous shard's task of that stage.
+
+    On the thread runner a stage given two shards at once only runs them by turns (one
+    model, one GIL), so both finish late and the next stage idles until the first does;
+    in order, the tagger goes on to the next shard while the summariser takes the one
+    before (bench/README.md, pipeline, ninth round). Dask workers run a stage on several
+    shards at once, one per process, so there (`enabled=False`) tasks start when ready.
+    """
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.last: dict[str, object] = {}  # each stage's latest future
+
+    def submit(self, name: str, stage_task, step, upstream):
+        after = [self.last[name]] if self.enabled and name in self.last else None
+        future = stage_task.submit(step, upstream, wait_for=after)
+        if self.enabled:
+            self.last[name] = future
+        return future
+
+
 def _dask_workers() -> int:
     """Worker processes of the flow's Dask cluster; 0 on the thread runner."""
     from prefect.context import FlowRunContext
@@ -226,7 +250,11 @@ def enrich(
     # Worker processes each need a shard queued behind the one they run, or they idle.
     workers = _dask_workers()
     in_flight = max(settings.shards_in_flight, 2 * workers)
-    ahead = settings.read_ahead if settings.read_ahead is not None else int(workers > 1)
+    # tag, then every configured summary method one after the other, then entities
+    shard_stages = ["tag", *(name for name in steps if name.startswith("summarise")), "entities"]
+    in_order = _InOrder(enabled=workers == 0)
+    # Segmenting a group of text dumps takes a minute; read ahead, the model stages do not wait for it.
+    ahead = settings.read_ahead if settings.read_ahead is not None else int(workers != 1)
     reading = _Reader(stage, steps, _file_groups(files, settings.group_bytes), max(workers, 1), ahead)
     status = "failed"
     window: deque = deque()  # (group, stage futures, commit future) of each shard in flight
@@ -269,13 +297,10 @@ def enrich(
             # of each group would leave workers idle while the last shards finish.
             while shards:
                 shard = shards.popleft()
-                futures = {"tag": stage["tag"].submit(steps["tag"], shard)}
-                upstream = futures["tag"]
-                for name in steps:  # every configured summary method, one after the other
-                    if name.startswith("summarise"):
-                        upstream = futures[name] = stage[name].submit(steps[name], upstream)
-                resolved = futures["entities"] = stage["entities"].submit(steps["entities"], upstream)
-                committed = commit_shard.submit(wh, resolved, _shard_key(shard, steps), run_id, fingerprints)
+                futures, upstream = {}, shard
+                for name in shard_stages:
+                    upstream = futures[name] = in_order.submit(name, stage[name], steps[name], upstream)
+                committed = commit_shard.submit(wh, upstream, _shard_key(shard, steps), run_id, fingerprints)
                 window.append((group, futures, committed))
                 if len(window) >= in_flight:
                     _collect(*window.popleft(), counts, written, seconds, rejects)

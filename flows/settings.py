@@ -23,7 +23,9 @@ class Settings(BaseSettings):
     embedding_model: str = Field(DEFAULT_EMBEDDING_MODEL, description="Sentence-embedding model name or path")
     languages: tuple[str, ...] = Field(("en",), description="Languages the NLP stages process")
     shard_size: int = Field(256, ge=1, description="Articles per model-stage task")
-    shards_in_flight: int = Field(2, ge=1, description="Shards in the model stages at once (bounds memory)")
+    # On threads each stage takes one shard at a time, in order: three in flight let the tagger
+    # start the next shard while the summariser and the commit finish the ones before.
+    shards_in_flight: int = Field(3, ge=1, description="Shards submitted to the model stages at once (bounds memory)")
     skip_finished_files: bool = Field(
         True, description="Skip input files a run already finished (same bytes, same ingest + segment settings)"
     )
@@ -32,8 +34,7 @@ class Settings(BaseSettings):
     group_bytes: int = Field(2**20, ge=1, description="Input bytes read and segmented before enriching them")
     read_ahead: int | None = Field(
         None, ge=0, description="Input groups read and segmented while the model stages enrich the one before "
-        "(None: 1 on a Dask cluster of 2+ workers; 0 on threads, where the model stages already keep the "
-        "cores busy and a group held ahead only costs memory)"
+        "(None: 1, or 0 on a single Dask worker, which runs one task at a time anyway)"
     )
     summary_sentences: int = Field(3, ge=1, description="Sentences per extractive summary")
     summary_max_words: int | None = Field(None, description="Word budget per summary (None: no budget)")

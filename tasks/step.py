@@ -7,6 +7,7 @@ did; the flow folds those counts into the run's report.
 """
 from __future__ import annotations
 
+import copy
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -42,14 +43,16 @@ class Step:
         raise NotImplementedError
 
     def __call__(self, batch: list) -> StepOutput:
-        self.stats = Counter()
-        self.rejects = []
+        """Run over `batch` and return its items with this call's rejects and stats."""
+        # Each call counts into a copy of its own: the thread task runner runs one step
+        # object on two shards at once, and their counters and rejects must not mix.
+        call = copy.copy(self)
         started = time.perf_counter()
-        items = self.run(batch)
-        self.stats["seconds"] += time.perf_counter() - started
-        self.stats["in"] += len(batch)
-        self.stats["out"] += len(items)
-        return StepOutput(items, list(self.rejects), dict(self.stats))
+        items = call.run(batch)
+        call.stats["seconds"] += time.perf_counter() - started
+        call.stats["in"] += len(batch)
+        call.stats["out"] += len(items)
+        return StepOutput(items, list(call.rejects), dict(call.stats))
 
     def reject(self, source_uri: str, location: str, reason: str, sample: str = "") -> None:
         """Record an input this step cannot use; the run goes on."""

@@ -202,3 +202,31 @@ def test_dedupe_separates_new_duplicate_and_unchanged():
 def test_segmenter_on_empty_dump_yields_nothing(text):
     rec = SourceRecord(text, "mem://e", "text", "file", is_dump=True)
     assert Segmenter(embedding_model=None)([rec]).items == []
+
+
+def test_one_step_object_run_on_two_batches_at_once_keeps_each_calls_counts():
+    """The thread task runner hands the same step object to two shards at once."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tasks.step import Step
+
+    both_running = threading.Barrier(2, timeout=10)
+
+    class Counting(Step):
+        name = "counting"
+
+        def run(self, batch):
+            self.stats["seen"] += len(batch)
+            both_running.wait()  # the two calls overlap from here
+            for item in batch:
+                if item < 0:
+                    self.reject("src", str(item), "negative")
+            return [i for i in batch if i >= 0]
+
+    step = Counting()
+    with ThreadPoolExecutor(2) as pool:
+        small, large = pool.map(step, [[1, -1], [1, 2, 3, -4, -5]])
+    assert (small.stats["seen"], small.stats["in"], small.stats["out"], len(small.rejects)) == (2, 2, 1, 1)
+    assert (large.stats["seen"], large.stats["in"], large.stats["out"], len(large.rejects)) == (5, 5, 3, 2)
+    assert step.stats == {} and step.rejects == []  # the shared object holds configuration only
