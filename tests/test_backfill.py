@@ -18,6 +18,18 @@ pytestmark = pytest.mark.slow
 N = 8
 
 
+@pytest.fixture(scope="module", autouse=True)
+def fp32_summary_vectors():
+    """These tests compare rows exactly, and backfill shards articles unlike enrich did.
+
+    int8 sentence vectors move slightly with the other texts in their batch (per-tensor
+    dynamic quantisation), enough to change a summary on the edge between two sentences;
+    fp32 vectors do not depend on the batch."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("NEWSFLOW_EMBEDDING_BACKEND", "torch")
+        yield
+
+
 @pytest.fixture(scope="module")
 def enriched(prefect_harness, tmp_path_factory) -> Path:
     from flows.enrich import enrich
