@@ -17,7 +17,8 @@ from tasks.step import Step
 
 _HEAD_FIELDS = ("title", "kicker", "deck")
 # spaCy memory zones must not nest, and a zone's exit frees every string added while it
-# was open, so two threads tagging at once (the thread task runner) take turns.
+# was open, so two threads tagging at once take turns (the enrich flow orders its tag tasks
+# on threads, but a Dask worker with several threads, or a caller's own threads, may not).
 _ZONE_LOCK = threading.Lock()
 
 
