@@ -23,9 +23,10 @@ class Settings(BaseSettings):
     embedding_model: str = Field(DEFAULT_EMBEDDING_MODEL, description="Sentence-embedding model name or path")
     languages: tuple[str, ...] = Field(("en",), description="Languages the NLP stages process")
     shard_size: int = Field(256, ge=1, description="Articles per model-stage task")
-    # On threads each stage takes one shard at a time, in order: three in flight let the tagger
-    # start the next shard while the summariser and the commit finish the ones before.
-    shards_in_flight: int = Field(3, ge=1, description="Shards submitted to the model stages at once (bounds memory)")
+    # On threads each stage takes one shard at a time, in order, so two in flight keep the tagger
+    # and the summariser busy side by side; a third gained ~2% speed and cost 1.10x -> 1.12x
+    # peak memory at 20k vs 1k articles (bench/README.md, memory, ninth round).
+    shards_in_flight: int = Field(2, ge=1, description="Shards submitted to the model stages at once (bounds memory)")
     skip_finished_files: bool = Field(
         True, description="Skip input files a run already finished (same bytes, same ingest + segment settings)"
     )
