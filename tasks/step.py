@@ -44,8 +44,9 @@ class Step:
 
     def __call__(self, batch: list) -> StepOutput:
         """Run over `batch` and return its items with this call's rejects and stats."""
-        # Each call counts into a copy of its own: the thread task runner runs one step
-        # object on two shards at once, and their counters and rejects must not mix.
+        # Each call counts into a copy of its own (copying goes through __setstate__, which
+        # gives it fresh counters): the thread task runner may run one step object on two
+        # shards at once, and their counters and rejects must not mix.
         call = copy.copy(self)
         started = time.perf_counter()
         items = call.run(batch)
