@@ -35,7 +35,7 @@ from tasks.near_duplicates import NearDuplicateIndex
 from tasks.readers import ReadOptions, format_of
 from tasks.records import Article, content_hash
 from tasks.segment import Segmenter
-from tasks.step import StepOutput, run_step_task
+from tasks.step import StageReport, StepOutput, run_step_task
 from tasks.summarise import ExtractiveSummariser
 from tasks.tag import Tagger
 from warehouse.catalog import refresh_catalog
@@ -46,19 +46,31 @@ from warehouse.storage import open_warehouse
 from warehouse.versions import STAGES, Fingerprint, fingerprint, stage_table
 from warehouse.writer import Warehouse
 
+@dataclass
+class ShardReceipt:
+    """What the flow learns of a committed shard: rows written per table, the ids of its
+    enriched articles, and each stage's report. Not the articles: on Dask they stay on
+    the workers (bench/README.md, pipeline, eleventh round)."""
+
+    rows: dict[str, int]
+    article_ids: list[str]
+    reports: list[StageReport]
+
+
 @task(name="commit-shard", retries=2, retry_delay_seconds=[1, 4], cache_policy=NO_CACHE)
 def commit_shard(
     wh: Warehouse, resolved: StepOutput, key: str, run_id: str, stages: dict[str, Fingerprint] | None = None
-) -> dict[str, int]:
+) -> ShardReceipt:
     """Write one enriched shard to the warehouse (idempotent, atomic per file).
 
     `stages`: the version, model and parameters of each model stage, recorded per article.
     """
     now = datetime.now(timezone.utc)
+    ids = [a.article_id for a in resolved.items]
     tables = article_tables(resolved.items, run_id, now)
     if stages:
-        tables["article_stages"] = stage_table([a.article_id for a in resolved.items], stages, run_id, now)
-    return wh.commit_shard(tables, key, now.date())
+        tables["article_stages"] = stage_table(ids, stages, run_id, now)
+    return ShardReceipt(wh.commit_shard(tables, key, now.date()), ids, resolved.reports())
 
 
 def _file_groups(files: list[str], limit: int) -> list[list[str]]:
@@ -266,12 +278,13 @@ def enrich(
             groups.append(group)
             items = []
             for ingested, segmented in parts:
-                for name, out in (("ingest", ingested.result()), ("segment", segmented.result())):
-                    group.rejects += out.rejects
-                    rejects += out.rejects
-                    counts["rejects"] += len(out.rejects)
-                    counts["records_in"] += len(out.rejects)
-                    seconds[name] += out.stats.get("seconds", 0.0)
+                out = _chain_result(segmented, ingested)
+                for report in out.reports():
+                    group.rejects += report.rejects
+                    rejects += report.rejects
+                    counts["rejects"] += len(report.rejects)
+                    counts["records_in"] += len(report.rejects)
+                    seconds[report.stage] += report.stats.get("seconds", 0.0)
                 items += out.items
             counts["records_in"] += len(items)
 
@@ -297,7 +310,7 @@ def enrich(
             # of each group would leave workers idle while the last shards finish.
             while shards:
                 shard = shards.popleft()
-                futures, upstream = {}, shard
+                futures, upstream = {}, StepOutput(shard)
                 for name in shard_stages:
                     upstream = futures[name] = in_order.submit(name, stage[name], steps[name], upstream)
                 committed = commit_shard.submit(wh, upstream, _shard_key(shard, steps), run_id, fingerprints)
@@ -345,20 +358,30 @@ class _OpenGroup:
 def _collect(
     group: _OpenGroup, futures: dict, committed, counts: Counter, written: Counter, seconds: Counter, rejects: list
 ) -> None:
-    """Wait for one shard's tasks and fold their numbers into its group and the run's accounting."""
-    for name, fut in futures.items():
-        out = fut.result()
-        seconds[name] += out.stats.get("seconds", 0.0)
-        rejects += out.rejects
-        group.rejects += out.rejects
-    rows = committed.result()
-    written.update(rows)
-    counts["articles"] += rows["articles"]
+    """Wait for one shard's commit and fold its receipt into its group and the run's accounting."""
+    receipt = _chain_result(committed, *futures.values())
+    for report in receipt.reports:
+        seconds[report.stage] += report.stats.get("seconds", 0.0)
+        rejects += report.rejects
+        group.rejects += report.rejects
+    written.update(receipt.rows)
+    counts["articles"] += receipt.rows["articles"]
     # another run may have committed some of these articles meanwhile
-    enriched = futures["entities"].result().items
-    counts["duplicates"] += len(enriched) - rows["articles"]
-    group.stored |= {a.article_id for a in enriched}
+    counts["duplicates"] += len(receipt.article_ids) - receipt.rows["articles"]
+    group.stored.update(receipt.article_ids)
     group.pending -= 1
+
+
+def _chain_result(last, *earlier):
+    """The result of the last task of a chain. When it failed, the first failure among the
+    tasks before it is raised, so the error names the stage that broke, not the one that
+    could not start."""
+    try:
+        return last.result()
+    except Exception:
+        for future in earlier:
+            future.result()
+        raise
 
 
 def _finish_groups(groups: deque, wh, near, manifest, unfiled: list, run_id, started, written: Counter) -> None:

@@ -23,10 +23,43 @@ class BadInput(ValueError):
 
 
 @dataclass
-class StepOutput:
-    items: list
+class StageReport:
+    """What one stage did to one batch, without the batch: its rejects and counters."""
+
+    stage: str
     rejects: list[Reject] = field(default_factory=list)
     stats: dict[str, float] = field(default_factory=dict)
+
+
+class StepOutput:
+    """A batch of items between stages: the items, the rejects and counters of the stage
+    that made it (`stage`; empty for a batch no stage has made yet), and the reports of
+    the stages before it in a chain of tasks. The flow reads a whole chain's accounting
+    from its last task, so on Dask the batches in between never travel to its process.
+
+    A plain class on purpose, not a dataclass: Prefect walks every list, dict and
+    dataclass in a task's parameters and resolved inputs looking for futures, which
+    for a shard of enriched articles costs a third of a second per task
+    (bench/README.md, pipeline, eleventh round).
+    """
+
+    def __init__(
+        self, items: list, rejects: list[Reject] | None = None, stats: dict[str, float] | None = None,
+        stage: str = "", upstream: list[StageReport] | None = None,
+    ) -> None:
+        self.items = items
+        self.rejects = rejects if rejects is not None else []
+        self.stats = stats if stats is not None else {}
+        self.stage = stage
+        self.upstream = upstream if upstream is not None else []
+
+    def reports(self) -> list[StageReport]:
+        """The chain's reports, this batch's stage last."""
+        own = [StageReport(self.stage, self.rejects, self.stats)] if self.stage else []
+        return [*self.upstream, *own]
+
+    def __repr__(self) -> str:
+        return f"StepOutput({len(self.items)} items, stage={self.stage!r}, {len(self.rejects)} rejects)"
 
 
 class Step:
@@ -53,7 +86,7 @@ class Step:
         call.stats["seconds"] += time.perf_counter() - started
         call.stats["in"] += len(batch)
         call.stats["out"] += len(items)
-        return StepOutput(items, list(call.rejects), dict(call.stats))
+        return StepOutput(items, list(call.rejects), dict(call.stats), stage=self.name)
 
     def reject(self, source_uri: str, location: str, reason: str, sample: str = "") -> None:
         """Record an input this step cannot use; the run goes on."""
@@ -99,10 +132,12 @@ def run_step_task(step_name: str, retries: int = 2, timeout_seconds: float | Non
     def _run(step: Step, batch: list | StepOutput) -> StepOutput:
         from prefect import get_run_logger
 
+        upstream = []
         if isinstance(batch, StepOutput):  # the upstream stage's output, chained by future
-            batch = batch.items
+            upstream, batch = batch.reports(), batch.items
         checkpoint(f"stage:{step.name}")
         out = step(batch)
+        out.upstream = upstream
         # The stage's temporaries are gone now; without this the heap creeps up shard
         # after shard (fragmentation), though the live data is bounded (bench/README.md).
         release_free_memory()

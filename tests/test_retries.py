@@ -9,7 +9,7 @@ import time
 import pytest
 from prefect import flow
 
-from tasks.step import BadInput, Step, run_step_task
+from tasks.step import BadInput, Step, StepOutput, run_step_task
 
 ATTEMPTS: list[str] = []
 
@@ -82,3 +82,69 @@ def test_a_stage_that_runs_too_long_times_out_and_is_retried(prefect_harness, su
         _run(Flaky(busy_seconds=30), retries=1, timeout=1, submit=submit)
     assert len(ATTEMPTS) == 2  # the timeout counts as transient: one retry, then it fails
     assert time.monotonic() - started < 20  # interrupted, not run to the end twice
+
+
+class Halve(Step):
+    """Halves even items; rejects odd ones."""
+
+    name = "halve"
+
+    def run(self, batch):
+        for x in batch:
+            if x % 2:
+                self.reject("test", str(x), "odd: cannot halve")
+        return [x // 2 for x in batch if not x % 2]
+
+
+def test_the_last_task_of_a_chain_reports_every_stage(prefect_harness):
+    double, halve = run_step_task("flaky", 0), run_step_task("halve", 0)
+
+    @flow
+    def chain():
+        doubled = double.submit(Flaky(), [1, 2, 3])  # 2 4 6
+        return halve.submit(Halve(), halve.submit(Halve(), doubled)).result()  # 1 2 3, then 1
+
+    out = chain()
+    assert out.items == [1]
+    reports = out.reports()
+    assert [r.stage for r in reports] == ["flaky", "halve", "halve"]
+    assert [(r.stats["in"], r.stats["out"], len(r.rejects)) for r in reports] == [(3, 3, 0), (3, 3, 0), (3, 1, 2)]
+    assert [r.location for r in reports[2].rejects] == ["1", "3"]
+    assert out.upstream == reports[:2] and (reports[2].stats, reports[2].rejects) == (out.stats, out.rejects)
+
+
+def test_a_chain_raises_the_error_of_the_stage_that_broke(prefect_harness):
+    from flows.enrich import _chain_result
+
+    double, halve = run_step_task("flaky", 0), run_step_task("halve", 0)
+
+    @flow
+    def chain():
+        doubled = double.submit(Flaky(KeyError("bug in the first stage"), failures=5), [1])
+        halved = halve.submit(Halve(), doubled)
+        try:
+            halved.result()
+        except KeyError:
+            raise AssertionError("the last task already names the broken stage: nothing to test") from None
+        except Exception:
+            pass
+        return _chain_result(halved, doubled)
+
+    with pytest.raises(KeyError, match="bug in the first stage"):
+        chain()
+
+
+def test_prefect_does_not_walk_the_articles_of_a_batch():
+    """Prefect looks for futures in every list and dataclass of a task's inputs; a batch
+    of enriched articles must be one opaque node to it, or each task pays a walk."""
+    from prefect.utilities.collections import visit_collection
+
+    from tasks.records import Article, Sentence
+
+    articles = [Article(str(i), "s", "text", i, "l", "a b", sentences=[Sentence(0, 0, 0, 3, "a b")]) for i in range(50)]
+    seen = []
+    visit_collection(StepOutput(articles), visit_fn=seen.append, return_data=False)
+    assert len(seen) == 1
+    seen.clear()
+    visit_collection(articles, visit_fn=seen.append, return_data=False)
+    assert len(seen) > 50 * 3  # the same articles as a bare list: every field of every one
