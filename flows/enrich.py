@@ -46,6 +46,7 @@ from warehouse.storage import open_warehouse
 from warehouse.versions import STAGES, Fingerprint, fingerprint, stage_table
 from warehouse.writer import Warehouse
 
+
 @dataclass
 class ShardReceipt:
     """What the flow learns of a committed shard: rows written per table, the ids of its
