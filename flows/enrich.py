@@ -280,12 +280,8 @@ def enrich(
             items = []
             for ingested, segmented in parts:
                 out = _chain_result(segmented, ingested)
-                for report in out.reports():
-                    group.rejects += report.rejects
-                    rejects += report.rejects
-                    counts["rejects"] += len(report.rejects)
-                    counts["records_in"] += len(report.rejects)
-                    seconds[report.stage] += report.stats.get("seconds", 0.0)
+                rejected = _fold_reports(out.reports(), group, seconds, rejects)
+                counts.update(rejects=rejected, records_in=rejected)
                 items += out.items
             counts["records_in"] += len(items)
 
@@ -361,16 +357,24 @@ def _collect(
 ) -> None:
     """Wait for one shard's commit and fold its receipt into its group and the run's accounting."""
     receipt = _chain_result(committed, *futures.values())
-    for report in receipt.reports:
-        seconds[report.stage] += report.stats.get("seconds", 0.0)
-        rejects += report.rejects
-        group.rejects += report.rejects
+    _fold_reports(receipt.reports, group, seconds, rejects)
     written.update(receipt.rows)
     counts["articles"] += receipt.rows["articles"]
     # another run may have committed some of these articles meanwhile
     counts["duplicates"] += len(receipt.article_ids) - receipt.rows["articles"]
     group.stored.update(receipt.article_ids)
     group.pending -= 1
+
+
+def _fold_reports(reports: list[StageReport], group: _OpenGroup, seconds: Counter, rejects: list) -> int:
+    """Add a chain's stage seconds and rejects to the run's and its group's; the rejects' count."""
+    n = 0
+    for report in reports:
+        seconds[report.stage] += report.stats.get("seconds", 0.0)
+        rejects += report.rejects
+        group.rejects += report.rejects
+        n += len(report.rejects)
+    return n
 
 
 def _chain_result(last, *earlier):
