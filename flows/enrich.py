@@ -256,7 +256,7 @@ def enrich(
     )
     written: Counter = Counter()
     seconds: Counter = Counter()
-    known_ids, known_origins = set(wh.stored_article_ids()), wh.stored_origins()
+    known_ids, known_origins = wh.stored_article_ids().copy(), wh.stored_origins()
     near = None
     if settings.near_duplicates:
         near = NearDuplicateIndex.load(wh, settings.near_duplicate_threshold, settings.minhash_permutations)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tasks.key_set import KeySet
 from tasks.near_duplicates import NearDuplicateIndex
 from tasks.records import Article, Duplicate
 
@@ -22,7 +23,7 @@ class DedupeResult:
 
 
 def dedupe(
-    articles: list[Article], known_ids: set[str], known_origins: set[tuple],
+    articles: list[Article], known_ids: KeySet | set[str], known_origins: KeySet | set[tuple],
     near: NearDuplicateIndex | None = None,
 ) -> DedupeResult:
     """Split a batch; adds the fresh articles' ids to `known_ids` (and `near`) for later batches."""

@@ -60,7 +60,7 @@ class InputManifest:
     @classmethod
     def load(cls, wh: Warehouse, pipeline: str) -> InputManifest:
         """The manifest as stored in `wh` (every run's finished files)."""
-        return cls(pipeline, dict(wh.stored_keys("input_files", ("file_id", "records"))))
+        return cls(pipeline, dict(wh.stored_rows("input_files", ("file_id", "records"))))
 
     def pending(self, files: list[str], skip: bool = True) -> tuple[list[str], int, int]:
         """(files to read, in order; number of files skipped; records the skipped ones held).

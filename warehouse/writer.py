@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from tasks.faults import checkpoint
+from tasks.key_set import KeySet
 from warehouse.schemas import ARTICLE_TABLES, TABLES
 
 # Table -> the columns that identify a row; rows with a stored key are not written again.
@@ -41,7 +42,7 @@ class Warehouse:
 
     def __init__(self, root: str | os.PathLike) -> None:
         self.root = Path(root).expanduser().resolve()
-        self._keys: dict[str, set[tuple]] = {}
+        self._keys: dict[str, KeySet] = {}
         self._seen_files: dict[str, set[str]] = {}
 
     # ---- layout -------------------------------------------------------------------
@@ -72,10 +73,12 @@ class Warehouse:
                 fcntl.flock(fh, fcntl.LOCK_UN)
 
     # ---- keys -----------------------------------------------------------------------
-    def stored_keys(self, table: str, cols: tuple[str, ...] | None = None) -> set[tuple]:
-        """Values of `cols` (default: the table's key) in stored rows, read incrementally."""
+    def stored_keys(self, table: str, cols: tuple[str, ...] | None = None) -> KeySet:
+        """The values of `cols` (default: the table's key) in stored rows, as a set for
+        membership tests (`(a, b) in keys`; a single column's value alone), read
+        incrementally: each file once per Warehouse object."""
         cols = cols or KEYS[table]
-        keys = self._keys.setdefault(f"{table}:{','.join(cols)}", set())
+        keys = self._keys.setdefault(f"{table}:{','.join(cols)}", KeySet())
         seen = self._seen_files.setdefault(f"{table}:{','.join(cols)}", set())
         for path in self.files(table):
             name = str(path)
@@ -86,10 +89,19 @@ class Warehouse:
             seen.add(name)
         return keys
 
-    def stored_article_ids(self) -> set[str]:
-        return {k[0] for k in self.stored_keys("articles")}
+    def stored_rows(self, table: str, cols: tuple[str, ...]) -> list[tuple]:
+        """The values of `cols` in every stored row of `table`, read now (no cache)."""
+        rows: list[tuple] = []
+        for path in self.files(table):
+            part = pq.read_table(path, columns=list(cols), filesystem=self.filesystem)
+            rows += zip(*(part.column(c).to_pylist() for c in cols))
+        return rows
 
-    def stored_origins(self) -> set[tuple]:
+    def stored_article_ids(self) -> KeySet:
+        """The ids of stored articles (`article_id in ids`)."""
+        return self.stored_keys("articles")
+
+    def stored_origins(self) -> KeySet:
         """(article_id, source_uri, location) of every stored article."""
         return self.stored_keys("articles", ("article_id", "source_uri", "location"))
 
