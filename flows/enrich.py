@@ -1,6 +1,6 @@
 """The enrich flow: raw news in, a queryable warehouse out.
 
-    ingest -> segment -> dedupe -> tag (sentences + mentions) -> summarise
+    ingest -> segment -> annotate -> dedupe -> tag (sentences + mentions) -> summarise
            -> resolve entities -> commit shard -> refresh catalog -> record the run
 
 Files are read in groups, and each group's new articles go through the model stages
@@ -30,7 +30,7 @@ from tasks.abstractive import AbstractiveSummariser
 from tasks.dedupe import dedupe
 from tasks.entities import EntityResolver
 from tasks.ingest import Ingester, discover
-from tasks.metadata import annotate_all
+from tasks.metadata import Annotator
 from tasks.near_duplicates import NearDuplicateIndex
 from tasks.readers import ReadOptions, format_of
 from tasks.records import Article, content_hash
@@ -87,12 +87,13 @@ def _file_groups(files: list[str], limit: int) -> list[list[str]]:
 
 
 class _Reader:
-    """The file groups, each with its ingest and segment futures, submitted ahead of use.
+    """The file groups, each with its reading tasks' futures, submitted ahead of use.
 
-    A group's files are read in `parallel` parts of about equal cost (one ingest + segment
-    task pair each), and `ahead` more groups are submitted while the flow enriches the
-    current one: segmenting what comes next overlaps the model stages of what came before,
-    on Dask workers or in threads, so no process waits for the flow's own.
+    A group's files are read in `parallel` parts of about equal cost (a chain of ingest,
+    segment and annotate tasks each), and `ahead` more groups are submitted while the
+    flow enriches the current one: segmenting what comes next overlaps the model stages
+    of what came before, on Dask workers or in threads, so no process waits for the
+    flow's own.
     """
 
     def __init__(self, stage: dict, steps: dict, groups: list[list[str]], parallel: int, ahead: int) -> None:
@@ -104,8 +105,10 @@ class _Reader:
         group = self.groups.popleft()
         parts = []
         for files in _balanced_parts(group, self.parallel):
-            ingested = self.stage["ingest"].submit(self.steps["ingest"], files)
-            parts.append((ingested, self.stage["segment"].submit(self.steps["segment"], ingested)))
+            chain = [self.stage["ingest"].submit(self.steps["ingest"], files)]
+            for name in ("segment", "annotate"):
+                chain.append(self.stage[name].submit(self.steps[name], chain[-1]))
+            parts.append(chain)
         self.submitted.append((group, parts))
 
     def __iter__(self):
@@ -187,6 +190,7 @@ def _steps(s: Settings) -> dict[str, object]:
             s.embedding_model, s.topic_threshold, s.min_article_words, s.boundary_threshold, s.boundary_model,
             s.segment_embedding_backend,
         ),
+        "annotate": Annotator(s.minhash_permutations if s.near_duplicates else None),
         "tag": Tagger(s.spacy_model, languages=tuple(s.languages)),
     }
     steps.update(_summarisers(s))
@@ -278,15 +282,15 @@ def enrich(
             group = _OpenGroup(g, files_read)
             groups.append(group)
             items = []
-            for ingested, segmented in parts:
-                out = _chain_result(segmented, ingested)
+            for chain in parts:
+                out = _chain_result(chain[-1], *chain[:-1])
                 rejected = _fold_reports(out.reports(), group, seconds, rejects)
                 counts.update(rejects=rejected, records_in=rejected)
                 items += out.items
             counts["records_in"] += len(items)
 
             t0 = time.perf_counter()
-            result = dedupe(annotate_all(items), known_ids, known_origins, near)
+            result = dedupe(items, known_ids, known_origins, near)
             seconds["dedupe"] += time.perf_counter() - t0
             counts["duplicates"] += len(result.duplicates) + result.unchanged
             counts["unchanged"] += result.unchanged

@@ -1,5 +1,10 @@
 """Article metadata the sources do not reliably give: language, source domain, and a
-publication date found in the text when the metadata has none.
+publication date found in the text when the metadata has none; and the MinHash
+signature the dedupe stage matches near duplicates by.
+
+The `annotate` stage runs per part of an input group, next to segmenting (on the Dask
+workers), so the flow's own process, which dedupes every article in turn, only looks
+signatures up (bench/README.md, pipeline, twelfth round).
 
 Language comes from py3langid (its model ships inside the package; nothing is
 downloaded). The text decides over a source's language tag, which is often a
@@ -12,7 +17,9 @@ import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
+from tasks.near_duplicates import signature
 from tasks.records import Article
+from tasks.step import Step
 
 MIN_LANGUAGE_CHARS = 40  # below this the identifier guesses
 MIN_LANGUAGE_PROB = 0.5
@@ -110,3 +117,21 @@ def annotate_all(articles: list[Article]) -> list[Article]:
     for article in articles:
         annotate(article)
     return articles
+
+
+class Annotator(Step):
+    """Articles in, the same articles with language, source domain, publication date and
+    (with `minhash_permutations`) a MinHash signature of their body filled in."""
+
+    name = "annotate"
+    version = "1"
+
+    def __init__(self, minhash_permutations: int | None = None) -> None:
+        super().__init__()
+        self.minhash_permutations = minhash_permutations
+
+    def run(self, batch: list[Article]) -> list[Article]:
+        for article in annotate_all(batch):
+            if self.minhash_permutations:
+                article.minhash = signature(article.body, self.minhash_permutations)
+        return batch

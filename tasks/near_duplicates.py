@@ -156,8 +156,11 @@ class NearDuplicateIndex:
 
     def match(self, article: Article) -> tuple[str, float] | None:
         """(id of the most similar known article, estimated Jaccard) above the threshold,
-        or None; a new article is added to the index either way it is not a match."""
-        sig = signature(article.body, self.num_perm)
+        or None; a new article is added to the index either way it is not a match. The
+        article's own `minhash` is used when it has one (the annotate stage's)."""
+        sig, article.minhash = article.minhash, None  # the index keeps its own copy
+        if sig is None or len(sig) != self.num_perm:
+            sig = signature(article.body, self.num_perm)
         if rows := self._candidates(sig):
             sims = (self._sigs[rows] == sig).mean(axis=1)
             best = int(np.argmax(sims))

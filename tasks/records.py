@@ -151,6 +151,7 @@ class Article:
     skipped: dict[str, str] = field(default_factory=dict)  # stage -> why it did not run
     source_domain: str | None = None  # registered host of the article's URL (or its source)
     site_name: str | None = None
+    minhash: object | None = None  # MinHash signature (uint32 array) for dedupe; never stored
 
     @property
     def n_words(self) -> int:

@@ -7,7 +7,7 @@ import pytest
 
 from ingest_fixtures import dev_articles
 from tasks.dedupe import dedupe
-from tasks.metadata import annotate, date_in_text, detect_language, domain_of, normalise_language
+from tasks.metadata import Annotator, annotate, date_in_text, detect_language, domain_of, normalise_language
 from tasks.near_duplicates import NearDuplicateIndex, shingles, signature
 from tasks.records import Article, content_hash
 
@@ -88,6 +88,29 @@ def test_near_duplicates_within_a_run(bodies):
     assert all(0.8 <= d.similarity < 1.0 for d in near)
     (ex,) = [d for d in result.duplicates if d.kind == "exact"]
     assert (ex.duplicate_of, ex.similarity, ex.source_uri) == (arts[3].article_id, 1.0, "third.jsonl")
+
+
+def test_annotate_stage_signs_articles_and_dedupe_uses_its_signatures(bodies):
+    def batch():
+        arts = [article(b, i) for i, b in enumerate(bodies[:15])]
+        return arts + [article(_edited(b), 100 + i, source="other.jsonl") for i, b in enumerate(bodies[:5])]
+
+    signed = Annotator(minhash_permutations=64)(batch())
+    assert signed.stage == "annotate" and len(signed.items) == 20
+    assert all(a.language == "en" for a in signed.items)
+    assert all((a.minhash == signature(a.body, 64)).all() for a in signed.items)
+    assert Annotator()(batch()).items[0].minhash is None  # near duplicates off: no signatures
+    index = NearDuplicateIndex(threshold=0.8, num_perm=64)
+    with_sigs = dedupe(signed.items, set(), set(), index)
+    without = dedupe(batch(), set(), set(), NearDuplicateIndex(threshold=0.8, num_perm=64))
+    assert [(d.article_id, d.duplicate_of, d.similarity) for d in with_sigs.duplicates] == \
+        [(d.article_id, d.duplicate_of, d.similarity) for d in without.duplicates]
+    assert len(with_sigs.duplicates) == 5
+    # the index keeps its own copy; the articles go on to the model stages without theirs
+    assert all(a.minhash is None for a in signed.items)
+    # a signature of another length (another permutation count) is recomputed, not trusted
+    odd = article(_edited(bodies[7]), 300, source="third.jsonl", minhash=signature(bodies[7], 32))
+    assert dedupe([odd], set(), set(), index).duplicates[0].duplicate_of == article(bodies[7]).article_id
 
 
 def test_threshold_is_respected(bodies):

@@ -26,7 +26,6 @@ from flows.enrich import _steps  # noqa: E402
 from flows.settings import load_settings  # noqa: E402
 from tasks.dedupe import dedupe  # noqa: E402
 from tasks.memory import release_free_memory  # noqa: E402
-from tasks.metadata import annotate_all  # noqa: E402
 from tasks.models import spacy_pipeline  # noqa: E402
 from tasks.near_duplicates import NearDuplicateIndex  # noqa: E402
 
@@ -44,7 +43,7 @@ def main() -> None:
     settings = load_settings()
     steps = _steps(settings)
     records = steps["ingest"](sorted(str(p) for p in folder.glob("*.jsonl"))).items
-    articles = annotate_all(steps["segment"](records).items)
+    articles = steps["annotate"](steps["segment"](records).items).items
     near = NearDuplicateIndex(settings.near_duplicate_threshold, settings.minhash_permutations)
     fresh = dedupe(articles, set(), set(), near).fresh
     del records, articles
