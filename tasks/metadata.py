@@ -12,11 +12,11 @@ site-wide default; the tag is kept when the text is too short to judge.
 """
 from __future__ import annotations
 
-import functools
 import re
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urlsplit
 
+from tasks.models import load_once
 from tasks.near_duplicates import signature
 from tasks.records import Article
 from tasks.step import Step
@@ -35,8 +35,13 @@ _TEXT_DATE = re.compile(
 _DATE_WINDOW = 400  # a dateline or date stamp sits at the top of an article
 
 
-@functools.lru_cache(maxsize=1)
 def _identifier():
+    # Loaded once per process under the models' lock: the annotate stage runs on two
+    # threads at once when the next group is read ahead, and both loaded it (~100 MB each).
+    return load_once("langid", "py3langid", _load_identifier)
+
+
+def _load_identifier(_name: str):
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

@@ -25,7 +25,7 @@ _lock = threading.RLock()
 _loaded: dict[tuple[str, str], object] = {}
 
 
-def _once(kind: str, name: str, load):
+def load_once(kind: str, name: str, load):
     """Return the process-wide model `kind`/`name`, loading it on first use (thread-safe)."""
     key = (kind, name)
     model = _loaded.get(key)
@@ -45,7 +45,7 @@ def spacy_pipeline(name: str = DEFAULT_SPACY_MODEL):
     `en_core_web_sm/md/lg` run `senter` + `ner` alone, `en_core_web_trf` keeps its
     `transformer`, `parser` and `ner`. The entities equal the full pipeline's.
     """
-    return _once("spacy", name, _load_spacy)
+    return load_once("spacy", name, _load_spacy)
 
 
 def _load_spacy(name: str):
@@ -263,7 +263,7 @@ def sentence_embedder(name: str = DEFAULT_EMBEDDING_MODEL, backend: str | None =
     """The process-wide embedder for `name` on `backend` (default: `default_embedding_backend()`)."""
     backend = backend or default_embedding_backend()
     map_large_allocations()
-    return _once("embedder", f"{backend}:{name}", lambda _: SentenceEmbedder(name, backend))
+    return load_once("embedder", f"{backend}:{name}", lambda _: SentenceEmbedder(name, backend))
 
 
 def torch_device(device: str = "auto") -> str:
@@ -282,7 +282,7 @@ def seq2seq_model(name: str, device: str = "auto"):
     time). The model is in eval mode on `torch_device(device)`.
     """
     device = torch_device(device)
-    return _once("seq2seq", f"{device}:{name}", lambda _: _load_seq2seq(name, device))
+    return load_once("seq2seq", f"{device}:{name}", lambda _: _load_seq2seq(name, device))
 
 
 def _load_seq2seq(name: str, device: str):

@@ -8,7 +8,7 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.task_runners import ThreadPoolTaskRunner
 
-from flows.enrich import _InOrder
+from flows.enrich import MIN_TAIL_SHARD, _cut_shards, _InOrder, _tail_parallel
 
 
 def _stage_task(name: str, log: list, meet: threading.Barrier | None = None):
@@ -57,3 +57,19 @@ def test_without_ordering_two_shards_run_one_stage_at_once(prefect_harness):
     meet = threading.Barrier(2, timeout=20)
     log = _run_shards(enabled=False, meet=meet)
     assert sorted(shard for stage, shard, *_ in log if stage == "tag") == [0, 1, 2]
+
+
+def test_the_runs_last_shards_shrink_so_workers_finish_together():
+    arts = list(range(1000))
+    plain = _cut_shards(arts, 256)
+    assert [len(s) for s in plain] == [256, 256, 256, 232]
+    tail = _cut_shards(arts, 256, tail_parallel=2)
+    assert [a for s in tail for a in s] == arts  # every article once, in order
+    sizes = [len(s) for s in tail]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] == 256
+    # the last shards are each at most half of what was left, down to MIN_TAIL_SHARD
+    assert sizes[-2:] == [MIN_TAIL_SHARD, 1000 - sum(sizes[:-1])] and sizes[-1] <= MIN_TAIL_SHARD
+    assert len(tail) <= len(plain) + 4  # a few more tasks, not hundreds
+    assert [len(s) for s in _cut_shards(arts[:40], 256, tail_parallel=4)] == [32, 8]
+    # threads: tagger and summariser side by side; one worker: nothing to balance
+    assert (_tail_parallel(0), _tail_parallel(1), _tail_parallel(2), _tail_parallel(8)) == (2, 0, 2, 8)
