@@ -27,7 +27,10 @@ def key_digest(key) -> bytes:
 
 
 class KeySet:
-    """A set of keys that answers membership, not iteration: `key in s`, `s.add(key)`."""
+    """A set of keys that answers membership, not iteration: `key in s`, `s.add(key)`.
+
+    One writer at a time (the warehouse's lock, or the flow's own thread); reads may run
+    beside a write."""
 
     def __init__(self, keys: Iterable = ()) -> None:
         self._sorted = np.empty(0, dtype=_DIGEST)
@@ -65,5 +68,7 @@ class KeySet:
         if not self._recent:
             return
         fresh = np.array(sorted(self._recent), dtype=_DIGEST)
-        self._recent.clear()
+        # The merged array first, then the buffer emptied: a reader on another thread
+        # finds every key in one or the other throughout (writers take turns outside).
         self._sorted = np.union1d(self._sorted, fresh)  # sorted, each digest once
+        self._recent = set()
