@@ -111,8 +111,13 @@ class _Reader:
             parts.append(chain)
         self.submitted.append((group, parts))
 
+    @property
+    def exhausted(self) -> bool:
+        """Every group has been handed out: the one being enriched is the run's last."""
+        return not (self.groups or self.submitted)
+
     def __iter__(self):
-        while self.groups or self.submitted:
+        while not self.exhausted:
             while self.groups and len(self.submitted) <= self.ahead:
                 self._submit()
             yield self.submitted.popleft()
@@ -302,8 +307,8 @@ def enrich(
                 "segmented %d articles: %d new, %d duplicates, %d unchanged",
                 len(items), len(result.fresh), len(result.duplicates), result.unchanged,
             )
-            last_group = not (reading.groups or reading.submitted)
-            shards = deque(_cut_shards(result.fresh, settings.shard_size, _tail_parallel(workers) if last_group else 0))
+            tail = _tail_parallel(workers) if reading.exhausted else 0
+            shards = deque(_cut_shards(result.fresh, settings.shard_size, tail))
             group.per_file = Counter(a.source_uri for a in items)  # articles each file yielded
             group.pending = len(shards)
             del result, items, parts, out  # so a shard's enriched articles are freed once committed

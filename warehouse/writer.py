@@ -84,18 +84,17 @@ class Warehouse:
             name = str(path)
             if name in seen:
                 continue
-            part = pq.read_table(path, columns=list(cols), filesystem=self.filesystem)
-            keys.update(zip(*(part.column(c).to_pylist() for c in cols)))
+            keys.update(self._rows_of(path, cols))
             seen.add(name)
         return keys
 
     def stored_rows(self, table: str, cols: tuple[str, ...]) -> list[tuple]:
         """The values of `cols` in every stored row of `table`, read now (no cache)."""
-        rows: list[tuple] = []
-        for path in self.files(table):
-            part = pq.read_table(path, columns=list(cols), filesystem=self.filesystem)
-            rows += zip(*(part.column(c).to_pylist() for c in cols))
-        return rows
+        return [row for path in self.files(table) for row in self._rows_of(path, cols)]
+
+    def _rows_of(self, path: Path, cols: tuple[str, ...]) -> Iterator[tuple]:
+        part = pq.read_table(path, columns=list(cols), filesystem=self.filesystem)
+        return zip(*(part.column(c).to_pylist() for c in cols))
 
     def stored_article_ids(self) -> KeySet:
         """The ids of stored articles (`article_id in ids`)."""
