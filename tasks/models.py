@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 
-from tasks.memory import map_large_allocations
 
 # No model hub is reachable at run time; fail fast instead of waiting on the network.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -265,7 +264,6 @@ def _length_batches(order: list[int], lengths: list[int], size: int, budget: int
 def sentence_embedder(name: str = DEFAULT_EMBEDDING_MODEL, backend: str | None = None) -> SentenceEmbedder:
     """The process-wide embedder for `name` on `backend` (default: `default_embedding_backend()`)."""
     backend = backend or default_embedding_backend()
-    map_large_allocations()
     return load_once("embedder", f"{backend}:{name}", lambda _: SentenceEmbedder(name, backend))
 
 
