@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 
-
 # No model hub is reachable at run time; fail fast instead of waiting on the network.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Eight threads allocate and hold memory at once, then glibc's malloc_info lists the heaps.
 _PROBE = r"""
-import ctypes, ctypes.util, os, re, sys, tempfile, threading
+import ctypes, ctypes.util, os, re, tempfile, threading
 import tasks  # the set-up happens on the package's import
 libc = ctypes.CDLL(ctypes.util.find_library("c"))
 libc.fopen.restype = ctypes.c_void_p
@@ -21,11 +21,12 @@ def work():
 threads = [threading.Thread(target=work) for _ in range(8)]
 for t in threads: t.start()
 ready.wait()
-path = tempfile.mktemp()
+fd, path = tempfile.mkstemp(); os.close(fd)
 f = ctypes.c_void_p(libc.fopen(path.encode(), b"w")); libc.malloc_info(0, f); libc.fclose(f)
 go.set()
 for t in threads: t.join()
 print(len(re.findall(r'<heap nr="', open(path).read())))
+os.remove(path)
 """
 
 
