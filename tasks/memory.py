@@ -1,10 +1,11 @@
-"""Giving freed memory back to the operating system between shards.
+"""glibc malloc set up for long runs of model stages, and freed memory given back.
 
 glibc's malloc keeps the memory a stage frees (torch activations, spaCy docs, parsed
 records) inside the process, and the heap fragments as tensors of ever new shapes come
 and go: the process's resident memory then creeps up shard after shard though the live
-data is bounded. `malloc_trim` returns the free pages; elsewhere (macOS, musl) this is
-a no-op.
+data is bounded. `configure_allocator` (once, when `tasks` is imported) keeps few heaps
+and maps large blocks on their own; `malloc_trim` (after each stage) returns the free
+pages. Elsewhere (macOS, musl) both are no-ops.
 """
 from __future__ import annotations
 
