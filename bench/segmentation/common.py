@@ -61,6 +61,46 @@ class EmbeddingCache:
             self.dirty = False
 
 
+class SeamCache:
+    """Seam scores (tasks/segment/seam.py) keyed by the trimmed pair, one cache file per
+    weights file (named by a hash of its bytes), kept in bench/out between runs."""
+
+    def __init__(self, model_path: Path):
+        self.model_path = Path(model_path)
+        digest = hashlib.sha1(self.model_path.read_bytes()).hexdigest()[:12]
+        self.path = OUT / f"seam-{digest}.npz"
+        self.scores: dict[str, float] = {}
+        if self.path.exists():
+            z = np.load(self.path)
+            self.scores = dict(zip(z["keys"].tolist(), z["scores"].tolist()))
+        self.dirty = False
+
+    @staticmethod
+    def key(pair: tuple[str, str]) -> str:
+        from tasks.segment.seam import seam_pair
+
+        return hashlib.sha1("\x00".join(seam_pair(*pair)).encode()).hexdigest()
+
+    def score(self, pairs: list[tuple[str, str]]) -> np.ndarray:
+        keys = [self.key(p) for p in pairs]
+        missing = {k: p for k, p in zip(keys, pairs) if k not in self.scores}
+        if missing:
+            from tasks.segment.seam import seam_scorer
+
+            for k, v in zip(missing, seam_scorer(self.model_path).score(list(missing.values()))):
+                self.scores[k] = float(v)
+            self.dirty = True
+        return np.array([self.scores[k] for k in keys], dtype=np.float32)
+
+    def save(self) -> None:
+        if self.dirty:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_suffix(".tmp.npz")
+            np.savez(tmp, keys=np.array(list(self.scores)), scores=np.array(list(self.scores.values())))
+            tmp.rename(self.path)
+            self.dirty = False
+
+
 def centroids(articles, cache: EmbeddingCache) -> np.ndarray:
     """Mean paragraph embedding per article, unit length (for one-topic grouping)."""
     from tasks.segment.features import topic_text

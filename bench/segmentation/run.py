@@ -16,9 +16,10 @@ import time
 
 import numpy as np
 
-from common import OUT, EmbeddingCache, centroids
+from common import OUT, EmbeddingCache, SeamCache, centroids
 from dumps import build_dump, load_articles, one_topic_groups, split
 from metrics import boundary_counts, pk, prf, window_diff
+from tasks.segment.boundary_model import load_models
 from tasks.segment.boundaries import TOPIC_THRESHOLD, boundary_scores, decide, dump_lines
 from tasks.segment.features import topic_text
 
@@ -48,6 +49,7 @@ def main() -> None:
     ap.add_argument("--no-decoder", action="store_true", help="per-gap thresholding, not whole-dump decoding")
     args = ap.parse_args()
     cache = EmbeddingCache()
+    seams = None
     articles = split(load_articles(), "eval")
     cents = centroids(articles, cache)
     results = {}
@@ -65,7 +67,9 @@ def main() -> None:
             lines = dump_lines(d.text)
             emb = None if args.layout_only else cache.encode([topic_text(ln.text) for ln in lines])
             t0 = time.perf_counter()
-            scores = boundary_scores(lines, emb, args.model)
+            if seams is None and load_models(args.model)["seam"] is not None:
+                seams = SeamCache(load_models(args.model)["seam"])
+            scores = boundary_scores(lines, emb, args.model, seams.score if seams else None)
             decoder = None if args.no_decoder or args.threshold is not None else scores.decoder
             hyp = [0] + [b.index for b in decide(scores, args.topic_threshold, args.threshold, decoder)]
             secs.append(time.perf_counter() - t0)
@@ -78,6 +82,8 @@ def main() -> None:
         tgt = "" if target is None else f"<= {target} {'met' if np.mean(pks) <= target else 'NOT met'}"
         print(f"| {name} | {np.mean(pks):.3f} | {np.mean(wds):.3f} | {p:.3f} | {r:.3f} | {f:.3f} | {tgt} | {np.mean(secs):.3f} |", flush=True)
     cache.save()
+    if seams:
+        seams.save()
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / ("results_layout_only.json" if args.layout_only else "results.json")).write_text(json.dumps(results, indent=1))
 

@@ -15,7 +15,10 @@ The decoder's settings (cut bias, coherence weight, short-segment penalty, cost 
 without a headline in a headed dump) are chosen on
 out-of-fold scores (each fold's dumps scored by a network fitted on the other folds), so
 they are tuned on articles the scoring model has not seen, as at run time; the shipped
-network is then fitted on all folds.
+network is then fitted on all folds. `--seam PATH` adds the seam score of a scorer fitted
+by `seam_train.py` (round 5, not shipped). That scorer is fitted on the supplement's
+articles, so with `--supplement` its scores on those are in sample and the network would
+learn to trust them too much.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from common import ROOT, EmbeddingCache, centroids
+from common import ROOT, EmbeddingCache, SeamCache, centroids
 from dumps import build_dump, load_articles, one_topic_groups, split
 from supplement import load_supplement
 from metrics import pk
@@ -63,13 +66,14 @@ def training_dumps(articles, cents, n: int, seed: int):
         )
 
 
-def featurise(dumps, cache, with_embeddings: bool, cues=None, continuation: bool = False):
+def featurise(dumps, cache, with_embeddings: bool, cues=None, continuation: bool = False, seams=None):
     """Per dump: (features, labels, GapScores without probabilities, dump)."""
     per_dump = []
     for d in dumps:
         lines = dump_lines(d.text)
         emb = cache.encode([topic_text(ln.text) for ln in lines]) if with_embeddings else None
-        X, idx = gap_features([ln.text for ln in lines], [ln.blank_before for ln in lines], emb, cues, continuation)
+        X, idx = gap_features([ln.text for ln in lines], [ln.blank_before for ln in lines], emb, cues, continuation,
+                              seams.score if seams else None)
         gold = set(d.starts)
         per_dump.append((X, np.array([i in gold for i in idx], dtype=float), scores_from_features(lines, X, idx, emb), d))
     return per_dump
@@ -145,6 +149,9 @@ def main() -> None:
     ap.add_argument("--subheads", type=float, default=SUBHEAD_SHARE, help="share of articles with crossheads")
     ap.add_argument("--vector-cues", action="store_true", help="the learned opening-line cue (vector_cues.py), cross-fitted per fold")
     ap.add_argument("--continuation", action="store_true", help="the continuation openers (continuation.py) as cues")
+    ap.add_argument("--seam", default=None,
+                    help="a seam scorer's weights (seam_train.py) whose score the network reads (round 5); "
+                    "the model file names it, so it must sit beside --out")
     ap.add_argument("--net-seed", type=int, default=SEED, help="initial weights of the network")
     ap.add_argument("--nets", type=int, default=N_NETS, help="networks averaged into the shipped one (seeds from --net-seed)")
     ap.add_argument("--decoder-tuning", choices=["joint", "split", "fixed"], default="joint", help="see tune_decoder")
@@ -162,8 +169,11 @@ def main() -> None:
     # fitted on articles it never sees; the shipped cues on all training articles
     cues = [fit_vector_cues([a for a in articles if a.seed("fold") % FOLDS != f], cache) if args.vector_cues else None
             for f in range(FOLDS)]
-    names = feature_names(True, args.vector_cues, args.continuation)
-    full_folds = [featurise(ds, cache, True, c, args.continuation) for ds, c in zip(dumps, cues)]
+    names = feature_names(True, args.vector_cues, args.continuation, bool(args.seam))
+    seams = SeamCache(Path(args.seam)) if args.seam else None
+    full_folds = [featurise(ds, cache, True, c, args.continuation, seams) for ds, c in zip(dumps, cues)]
+    if seams:
+        seams.save()
     full, full_info = train("full", names, full_folds, "mlp", args.decoder_tuning)
     layout, layout_info = train("layout", LAYOUT_FEATURES, [featurise(ds, cache, False) for ds in dumps], "logistic", None)
     cache.save()
@@ -171,7 +181,9 @@ def main() -> None:
         "about": f"Boundary models trained by bench/segmentation/train.py on {FOLDS} x {N_DUMPS_PER_FOLD} dumps "
         f"(seed {SEED}) built from {len(articles)} training articles: the training split of shared/devdata/news_dev.jsonl "
         f"{'and the paragraphed news_dev_supplement_flat.jsonl ' if args.supplement else ''}(Wikinews, CC BY 2.5); "
-        f"{REOPEN_SHARE:.0%} of articles with non-Wikinews openings, {SUBHEAD_SHARE:.0%} with crossheads. full: one-hidden-layer ReLU network over layout + topic cues; "
+        f"{REOPEN_SHARE:.0%} of articles with non-Wikinews openings, {SUBHEAD_SHARE:.0%} with crossheads. full: "
+        f"{'the average of ' + str(N_NETS) + ' ' if N_NETS > 1 else 'a '}one-hidden-layer ReLU network{'s' if N_NETS > 1 else ''} over layout + topic cues"
+        f"{' + the seam score' if args.seam else ''}; "
         "layout: logistic regression over layout cues; decoder: whole-dump decoding settings, "
         "chosen on out-of-fold scores.",
         "version": 4,
@@ -179,6 +191,8 @@ def main() -> None:
         "layout": layout.to_dict() | {"training": layout_info},
         "decoder": full_info["decoder"],
     }
+    if args.seam:
+        out["seam"] = Path(args.seam).name
     if args.vector_cues:
         out["vector_cues"] = fit_vector_cues(articles, cache).to_dict()
     path = Path(args.out)

@@ -18,7 +18,8 @@ from tasks.segment import layout
 from tasks.segment.boundary_model import load_models
 from tasks.segment.decode import DecoderParams, best_cuts
 from tasks.segment.continuation import CONTINUATION_FEATURES
-from tasks.segment.features import LAYOUT_FEATURES, gap_features, topic_text
+from tasks.segment.features import LAYOUT_FEATURES, SEAM_FEATURES, gap_features, topic_text
+from tasks.segment.seam import seam_scorer
 
 TOPIC_THRESHOLD = 0.15  # window cosine below which a topic shift inside a layout stretch is cut
 
@@ -72,17 +73,27 @@ def boundary_scores(
     lines: list[Line],
     embeddings: np.ndarray | None = None,
     model_path: str | None = None,
+    seam: Callable[[list[tuple[str, str]]], np.ndarray] | None = None,
 ) -> GapScores:
     """Score every candidate gap of a dump.
 
     `embeddings` (one unit row per line) switch on the topic-shift cues; without them the
-    layout-only model is used.
+    layout-only model is used. A model that reads seam scores gets them from `seam` if
+    given (a cache, in the benchmark), else from the seam scorer its weights file names.
     """
     models = load_models(model_path)
     model = models["full" if embeddings is not None else "layout"]
     cues = models.get("vector_cues") if embeddings is not None else None
     continuation = CONTINUATION_FEATURES[0] in model.features
-    X, idx = gap_features([ln.text for ln in lines], [ln.blank_before for ln in lines], embeddings, cues, continuation)
+    if SEAM_FEATURES[0] not in model.features:
+        seam = None
+    elif seam is None:
+        if models["seam"] is None:
+            raise RuntimeError(f"boundary model {model_path or 'bundled'!r} reads seam scores but names no seam file")
+        seam = seam_scorer(models["seam"]).score
+    X, idx = gap_features(
+        [ln.text for ln in lines], [ln.blank_before for ln in lines], embeddings, cues, continuation, seam
+    )
     scores = scores_from_features(lines, X, idx, embeddings)
     scores.prob = model.predict(X)
     scores.cue = [model.features[j] for j in model.contributions(X).argmax(1)] if idx else []

@@ -85,8 +85,9 @@ class BoundaryModel:
 @lru_cache(maxsize=4)
 def load_models(path: str | None = None) -> dict:
     """The `full` and `layout` models from a weights file (the bundled one by default), and
-    under `decoder` the whole-dump decoding settings trained with them and under `vector_cues`
-    the learned embedding cues the full model reads (None if absent)."""
+    under `decoder` the whole-dump decoding settings trained with them, under `vector_cues`
+    the learned embedding cues the full model reads and under `seam` the seam scorer's
+    weights file it reads (a path beside the weights file; None if absent)."""
     from tasks.segment.decode import DecoderParams
     from tasks.segment.vector_cues import VectorCues
 
@@ -98,6 +99,7 @@ def load_models(path: str | None = None) -> dict:
     models: dict = {name: BoundaryModel.from_dict(raw[name]) for name in ("full", "layout")}
     models["decoder"] = DecoderParams(**raw["decoder"]) if raw.get("decoder") else None
     models["vector_cues"] = VectorCues.from_dict(raw["vector_cues"]) if raw.get("vector_cues") else None
+    models["seam"] = p.parent / raw["seam"] if raw.get("seam") else None
     return models
 
 

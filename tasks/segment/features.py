@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 
 import numpy as np
 
@@ -59,9 +60,12 @@ TOPIC_FEATURES = [
     "sim_cross_max",
     "sim_skip",
 ]
-# learned cues over the vectors themselves, when the model ships them (`vector_cues`), and
-# openings that continue the previous line, when the model reads them: columns in this order
-ALL_FEATURES = LAYOUT_FEATURES + TOPIC_FEATURES + CUE_NAMES + CONTINUATION_FEATURES
+# the seam scorer's log-odds that the line after the gap opens a new article (`seam.py`)
+SEAM_FEATURES = ["seam_new_article"]
+# learned cues over the vectors themselves, when the model ships them (`vector_cues`),
+# openings that continue the previous line and the seam score, when the model reads them:
+# columns in this order
+ALL_FEATURES = LAYOUT_FEATURES + TOPIC_FEATURES + CUE_NAMES + CONTINUATION_FEATURES + SEAM_FEATURES
 
 _NAME = re.compile(r"(?<![\w’'])(?:[A-Z][a-z’'-]+|[A-Z]{2,}|[A-Z]\.(?:[A-Z]\.)+)")
 _WORD = re.compile(r"[a-z]{4,}")
@@ -135,17 +139,21 @@ def gap_features(
     embeddings: np.ndarray | None = None,
     cues: VectorCues | None = None,
     continuation: bool = False,
+    seam: Callable[[list[tuple[str, str]]], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, list[int]]:
     """Features of every candidate boundary: (matrix, line index each row would start).
 
     `texts` are a dump's non-blank lines, `blank_before` the blank lines before each.
     Without `embeddings` only LAYOUT_FEATURES are computed; with them TOPIC_FEATURES too,
-    with `cues` as well the learned CUE_NAMES, and with `continuation` the
-    CONTINUATION_FEATURES of the line after each gap (`feature_names` gives the columns).
+    with `cues` as well the learned CUE_NAMES, with `continuation` the
+    CONTINUATION_FEATURES of the line after each gap, and with `seam` (log-odds per
+    (line before, line after) pair, `SeamScorer.score`; not called, and 0, in a dump that
+    marks its starts with blank lines) SEAM_FEATURES; `feature_names` gives
+    the columns.
     """
     idx = content_indices(texts)
     n = len(idx)
-    names_ = feature_names(embeddings is not None, cues is not None, continuation)
+    names_ = feature_names(embeddings is not None, cues is not None, continuation, seam is not None)
     if n < 2:
         return np.zeros((0, len(names_)), dtype=np.float32), []
     lines = [texts[i] for i in idx]
@@ -215,15 +223,22 @@ def gap_features(
             X = np.hstack([X, C.astype(np.float32)])
     if continuation and embeddings is not None:
         X = np.hstack([X, np.asarray([continuation_cues(t) for t in lines[1:]], dtype=np.float32)])
+    if seam is not None and embeddings is not None:
+        # a dump that marks its starts with blank lines has the stronger cue; there a lead-like
+        # paragraph inside an article would only add false cuts (bench/README.md, segmentation round 5)
+        S = np.zeros(n - 1, dtype=np.float32) if uses_blanks else np.asarray(seam(list(zip(lines[:-1], lines[1:]))))
+        X = np.hstack([X, S.astype(np.float32)[:, None]])
     return X, idx[1:]
 
 
-def feature_names(embeddings: bool, cues: bool = False, continuation: bool = False) -> list[str]:
+def feature_names(embeddings: bool, cues: bool = False, continuation: bool = False, seam: bool = False) -> list[str]:
     """The columns `gap_features` computes: layout cues first, then whichever of the topic,
-    learned-vector and continuation cues are asked for (the last two only with embeddings)."""
+    learned-vector, continuation and seam cues are asked for (all but layout only with
+    embeddings)."""
     if not embeddings:
         return list(LAYOUT_FEATURES)
-    return LAYOUT_FEATURES + TOPIC_FEATURES + (CUE_NAMES if cues else []) + (CONTINUATION_FEATURES if continuation else [])
+    return (LAYOUT_FEATURES + TOPIC_FEATURES + (CUE_NAMES if cues else []) + (CONTINUATION_FEATURES if continuation else [])
+            + (SEAM_FEATURES if seam else []))
 
 
 def _rowwise_cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
