@@ -41,22 +41,24 @@ def neighbours(articles, k: int = 10) -> list[list[int]]:
     return out
 
 
-def seam_pairs(articles, seed: int) -> list[tuple[str, str, int, str]]:
-    """(line before, line after, 1 if a new article starts, kind) for every gap described above."""
+def seam_pairs(articles, seed: int, title_share: float = 0.1) -> list[tuple[str, str, int, str]]:
+    """(line before, line after, 1 if a new article starts, kind) for every gap described above;
+    `title_share` of the seams end on the next article's title, and three times that share
+    of articles (at most all) give a title + first paragraph pair that continues."""
     rng = random.Random(seed)
     near = neighbours(articles)
     pairs = []
     for i, a in enumerate(articles):
         paras = a.paragraphs
         pairs += [(p, q, 0, "within") for p, q in zip(paras, paras[1:])]
-        if rng.random() < 0.3:
+        if rng.random() < 3 * title_share:
             pairs.append((a.title, paras[0], 0, "title"))
         for _ in range(NEGATIVES_PER_ARTICLE):
             hard = rng.random() < 0.5
             b = articles[rng.choice(near[i])] if hard else articles[rng.choice([j for j in range(len(articles)) if j != i])]
             end = a.truncated()[-1] if rng.random() < 0.3 else paras[-1]
             r = rng.random()
-            start = b.title if r < 0.1 else (b.reopened().paragraphs[0] if r < 0.4 else b.paragraphs[0])
+            start = b.title if r < title_share else (b.reopened().paragraphs[0] if r < title_share + 0.3 else b.paragraphs[0])
             pairs.append((end, start, 1, "seam, same topic" if hard else "seam"))
     return pairs
 
@@ -84,12 +86,13 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=3)
     ap.add_argument("--lr", type=float, default=5e-4)
     ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--title-share", type=float, default=0.1, help="share of seams that end on a title (see seam_pairs)")
     ap.add_argument("--out", default=str(OUT / "seam_model.npz"))
     args = ap.parse_args()
     torch.manual_seed(args.seed)
     t0 = time.time()
-    train = seam_pairs(load_supplement(), args.seed)
-    val = seam_pairs(split(load_articles(), "train"), args.seed + 1)
+    train = seam_pairs(load_supplement(), args.seed, args.title_share)
+    val = seam_pairs(split(load_articles(), "train"), args.seed + 1, args.title_share)
     print(f"{len(train)} training pairs ({sum(p[2] for p in train)} seams), {len(val)} validation pairs", flush=True)
     path = embedding_model_path(DEFAULT_EMBEDDING_MODEL)
     tok = AutoTokenizer.from_pretrained(str(path))
