@@ -4,7 +4,8 @@
 
 Prints one row per condition: Pk and WindowDiff (units: non-blank lines, k = half the
 mean article length), exact-boundary precision/recall/F1, and seconds per dump (features +
-model; embeddings come from the cache that prepare.py fills). Results also go to
+model; embeddings come from the cache that prepare.py fills, seam scores from theirs, so a
+first run with a new seam file also counts its scoring). Results also go to
 bench/out/segmentation/results.json.
 """
 from __future__ import annotations
@@ -49,7 +50,8 @@ def main() -> None:
     ap.add_argument("--no-decoder", action="store_true", help="per-gap thresholding, not whole-dump decoding")
     args = ap.parse_args()
     cache = EmbeddingCache()
-    seams = None
+    seam_file = None if args.layout_only else load_models(args.model)["seam"]
+    seams = SeamCache(seam_file) if seam_file else None  # a model that reads seam scores: cached like the embeddings
     articles = split(load_articles(), "eval")
     cents = centroids(articles, cache)
     results = {}
@@ -67,8 +69,6 @@ def main() -> None:
             lines = dump_lines(d.text)
             emb = None if args.layout_only else cache.encode([topic_text(ln.text) for ln in lines])
             t0 = time.perf_counter()
-            if seams is None and load_models(args.model)["seam"] is not None:
-                seams = SeamCache(load_models(args.model)["seam"])
             scores = boundary_scores(lines, emb, args.model, seams.score if seams else None)
             decoder = None if args.no_decoder or args.threshold is not None else scores.decoder
             hyp = [0] + [b.index for b in decide(scores, args.topic_threshold, args.threshold, decoder)]
