@@ -1,5 +1,7 @@
-"""Segmentation metrics over lines: Pk, WindowDiff and exact-boundary precision/recall/F1."""
+"""Segmentation metrics over lines: Pk, WindowDiff and exact-boundary precision/recall/F1; ROC AUC of a cue."""
 from __future__ import annotations
+
+import numpy as np
 
 
 def _labels(starts: list[int], n: int) -> list[int]:
@@ -49,3 +51,16 @@ def prf(tp: int, predicted: int, gold: int) -> tuple[float, float, float]:
     p = tp / predicted if predicted else 1.0
     r = tp / gold if gold else 1.0
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+
+
+def auc(scores: np.ndarray, labels: np.ndarray) -> float:
+    """ROC AUC of `scores` for `labels` == 1, by ranks (tied scores share their mean rank)."""
+    order = np.argsort(scores, kind="mergesort")
+    ranks = np.empty(len(scores))
+    ranks[order] = np.arange(1, len(scores) + 1)
+    for v in np.unique(scores):
+        tie = scores == v
+        if tie.sum() > 1:
+            ranks[tie] = ranks[tie].mean()
+    pos = labels == 1
+    return float((ranks[pos].sum() - pos.sum() * (pos.sum() + 1) / 2) / (pos.sum() * (~pos).sum()))

@@ -23,9 +23,10 @@ import numpy as np
 
 from common import OUT, EmbeddingCache
 from dumps import load_articles, split
+from metrics import auc
 from supplement import load_supplement
 from tasks.segment.features import content_words, topic_text
-from tasks.segment.seam import MAX_TOKENS, LowRankAdapters, seam_pair
+from tasks.segment.seam import LowRankAdapters, encode_pairs
 
 RANK, ALPHA = 8, 16
 NEGATIVES_PER_ARTICLE = 4
@@ -63,19 +64,6 @@ def seam_pairs(articles, seed: int, title_share: float = 0.1) -> list[tuple[str,
     return pairs
 
 
-def auc(scores: np.ndarray, labels: np.ndarray) -> float:
-    """ROC AUC by ranks (ties averaged)."""
-    order = np.argsort(scores, kind="mergesort")
-    ranks = np.empty(len(scores))
-    ranks[order] = np.arange(1, len(scores) + 1)
-    for v in np.unique(scores):  # average tied ranks
-        tie = scores == v
-        if tie.sum() > 1:
-            ranks[tie] = ranks[tie].mean()
-    pos = labels == 1
-    return float((ranks[pos].sum() - pos.sum() * (pos.sum() + 1) / 2) / (pos.sum() * (~pos).sum()))
-
-
 def main() -> None:
     import torch
     from transformers import AutoModel, AutoTokenizer
@@ -111,12 +99,8 @@ def main() -> None:
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 30) * max(0.0, 1 - s / steps))
 
     def logits(batch, grad: bool):
-        a, b = zip(*(seam_pair(p, q) for p, q, *_ in batch))
-        enc = tok(list(a), list(b), truncation="longest_first", max_length=MAX_TOKENS, padding=True, return_tensors="pt")
         with torch.set_grad_enabled(grad):
-            hidden = model(**enc).last_hidden_state
-            mask = enc["attention_mask"].unsqueeze(-1).float()
-            return head((hidden * mask).sum(1) / mask.sum(1)).squeeze(-1)
+            return head(encode_pairs(tok, model, [(p, q) for p, q, *_ in batch])).squeeze(-1)
 
     def evaluate(pairs) -> np.ndarray:
         model.eval()
@@ -153,7 +137,6 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     np.savez(args.out, base=np.array(DEFAULT_EMBEDDING_MODEL), head_w=head.weight.detach().numpy()[0],
              head_b=head.bias.detach().numpy()[0], **lora.arrays())
-    np.save(OUT / "seam_validation_scores.npy", v)  # to check SeamScorer's merged weights against
     print(f"wrote {args.out} in {time.time() - t0:.0f}s")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from common import EmbeddingCache
+from metrics import auc
 from tasks.segment.features import topic_text
 from tasks.segment.vector_cues import VectorCues, unit_rows
 
@@ -50,13 +51,6 @@ def fit_vector_cues(articles, cache: EmbeddingCache) -> VectorCues:
     return VectorCues(20 * w, b)
 
 
-def _auc(score: np.ndarray, y: np.ndarray) -> float:
-    ranks = np.empty(len(score))
-    ranks[np.argsort(score)] = np.arange(1, len(score) + 1)
-    pos = y == 1
-    return float((ranks[pos].sum() - pos.sum() * (pos.sum() + 1) / 2) / (pos.sum() * (~pos).sum()))
-
-
 def main() -> None:
     from dumps import load_articles, split
 
@@ -65,7 +59,7 @@ def main() -> None:
     for f in range(3):
         cues = fit_vector_cues([a for a in articles if a.seed("fold") % 3 != f], cache)
         X, y = training_rows([a for a in articles if a.seed("fold") % 3 == f], cache)
-        print(f"fold {f}: opening-line AUC {_auc(cues.gap_cues(np.vstack([X[:1], X]))[:, 0], y):.3f}", flush=True)
+        print(f"fold {f}: opening-line AUC {auc(cues.gap_cues(np.vstack([X[:1], X]))[:, 0], y):.3f}", flush=True)
 
 
 if __name__ == "__main__":

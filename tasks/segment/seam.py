@@ -29,6 +29,18 @@ def seam_pair(prev: str, cur: str) -> tuple[str, str]:
     return " ".join(prev.split()[-SIDE_WORDS:]), " ".join(cur.split()[:SIDE_WORDS])
 
 
+def encode_pairs(tokenizer, model, pairs: list[tuple[str, str]]):
+    """The encoder's mean-pooled output for (prev, cur) pairs, each read as `seam_pair` trims
+    it (a torch tensor; gradients flow if the caller's mode allows): what the head scores,
+    the same in training and at run time."""
+    before, after = zip(*(seam_pair(p, c) for p, c in pairs))
+    enc = tokenizer(list(before), list(after), truncation="longest_first", max_length=MAX_TOKENS, padding=True,
+                    return_tensors="pt")
+    hidden = model(**enc).last_hidden_state
+    mask = enc["attention_mask"].unsqueeze(-1).float()
+    return (hidden * mask).sum(1) / mask.sum(1)
+
+
 def adapter_targets(model) -> list[str]:
     """Names of the encoder's linear layers that carry adapters: every attention query and value."""
     return [n for n, _ in model.named_modules() if n.endswith(("attention.self.query", "attention.self.value"))]
@@ -108,11 +120,7 @@ class SeamScorer:
         with self._busy, torch.inference_mode():
             for s in range(0, len(order), BATCH):
                 rows = order[s : s + BATCH]
-                enc = self.tokenizer([trimmed[i][0] for i in rows], [trimmed[i][1] for i in rows],
-                                     truncation="longest_first", max_length=MAX_TOKENS, padding=True, return_tensors="pt")
-                hidden = self.model(**enc).last_hidden_state
-                mask = enc["attention_mask"].unsqueeze(-1).float()
-                pooled = ((hidden * mask).sum(1) / mask.sum(1)).numpy()
+                pooled = encode_pairs(self.tokenizer, self.model, [trimmed[i] for i in rows]).numpy()
                 out[rows] = pooled @ self.head_w + self.head_b
         return out
 
