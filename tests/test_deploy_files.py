@@ -54,3 +54,28 @@ def test_compose_file_is_valid():
         assert "/data/warehouse" in mounts, name
         assert services[name]["environment"]["NEWSFLOW_DASK_ADDRESS"] == "tcp://dask-scheduler:8786"
     assert services["dask-worker"]["deploy"]["replicas"] == 2
+
+
+def test_the_wheel_carries_every_data_file_the_packages_read(tmp_path):
+    """The image installs newsflow from a wheel (`pip install .`), not in place: every
+    non-Python file under the packages (the segmenter's model files, the views' SQL) must
+    be in it, or the container fails at the first dump it splits."""
+    import sys
+    import zipfile
+
+    src = tmp_path / "src"
+    src.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src)
+    tracked = subprocess.run(["git", "ls-files", "flows", "tasks", "warehouse"], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.split()
+    for rel in tracked:
+        (src / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / rel, src / rel)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w",
+                    str(tmp_path / "dist"), str(src)], check=True, capture_output=True)
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    inside = set(zipfile.ZipFile(wheel).namelist())
+    data = [rel for rel in tracked if not rel.endswith(".py") and "/" in rel and not rel.endswith(".md")]
+    assert any(rel.endswith("boundary_model.json") for rel in data)
+    assert [rel for rel in data if rel not in inside] == []
