@@ -3,6 +3,7 @@ training, and its score reaches the boundary model as one more gap feature."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -87,6 +88,8 @@ def test_a_model_that_reads_seam_scores_needs_a_seam_file(tmp_path):
     full["mean"].append(0.0)
     full["scale"].append(1.0)
     full["hidden"].append([0.0] * len(full["hidden"][0]))
+    if raw.get("sequence"):  # the bundled model's sequence weights, beside the copy as beside the original
+        shutil.copy(DEFAULT_MODEL_PATH.with_name(raw["sequence"]["file"]), tmp_path)
     path = tmp_path / "boundary_model.json"
     path.write_text(json.dumps(raw))
     lines = dump_lines("\n".join(LINES))

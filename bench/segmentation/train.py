@@ -1,6 +1,7 @@
 """Train the boundary model on dumps built from the TRAINING articles only.
 
     python bench/segmentation/train.py            # writes tasks/segment/boundary_model.json
+    python bench/segmentation/sequence_train.py   # then adds the gap sequence model to it (round 6)
 
 Training articles: the training split of news_dev.jsonl (with --supplement, also the
 supplement's flat articles cut into paragraphs, `supplement.py`: measured worse on the
@@ -66,14 +67,14 @@ def training_dumps(articles, cents, n: int, seed: int):
         )
 
 
-def featurise(dumps, cache, with_embeddings: bool, cues=None, continuation: bool = False, seams=None):
+def featurise(dumps, cache, with_embeddings: bool, cues=None, continuation: bool = False, seams=None, cohesion: bool = False):
     """Per dump: (features, labels, GapScores without probabilities, dump)."""
     per_dump = []
     for d in dumps:
         lines = dump_lines(d.text)
         emb = cache.encode([topic_text(ln.text) for ln in lines]) if with_embeddings else None
         X, idx = gap_features([ln.text for ln in lines], [ln.blank_before for ln in lines], emb, cues, continuation,
-                              seams.score if seams else None)
+                              seams.score if seams else None, cohesion)
         gold = set(d.starts)
         per_dump.append((X, np.array([i in gold for i in idx], dtype=float), scores_from_features(lines, X, idx, emb), d))
     return per_dump
@@ -149,6 +150,7 @@ def main() -> None:
     ap.add_argument("--subheads", type=float, default=SUBHEAD_SHARE, help="share of articles with crossheads")
     ap.add_argument("--vector-cues", action="store_true", help="the learned opening-line cue (vector_cues.py), cross-fitted per fold")
     ap.add_argument("--continuation", action="store_true", help="the continuation openers (continuation.py) as cues")
+    ap.add_argument("--cohesion", action="store_true", help="wide-window name cohesion (cohesion.py) as cues")
     ap.add_argument("--seam", default=None,
                     help="a seam scorer's weights (seam_train.py) whose score the network reads (round 5); "
                     "the model file names it, so it must sit beside --out")
@@ -169,9 +171,9 @@ def main() -> None:
     # fitted on articles it never sees; the shipped cues on all training articles
     cues = [fit_vector_cues([a for a in articles if a.seed("fold") % FOLDS != f], cache) if args.vector_cues else None
             for f in range(FOLDS)]
-    names = feature_names(True, args.vector_cues, args.continuation, bool(args.seam))
+    names = feature_names(True, args.vector_cues, args.continuation, bool(args.seam), args.cohesion)
     seams = SeamCache(Path(args.seam)) if args.seam else None
-    full_folds = [featurise(ds, cache, True, c, args.continuation, seams) for ds, c in zip(dumps, cues)]
+    full_folds = [featurise(ds, cache, True, c, args.continuation, seams, args.cohesion) for ds, c in zip(dumps, cues)]
     if seams:
         seams.save()
     full, full_info = train("full", names, full_folds, "mlp", args.decoder_tuning)

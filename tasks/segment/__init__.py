@@ -65,7 +65,7 @@ class Segmenter(Step):
     """Records to articles: dumps are split, every article is parsed into its parts."""
 
     name = "segment"
-    version = "2"
+    version = "3"  # 3: boundaries from the network and the gap sequence model together
 
     def __init__(
         self,

@@ -17,9 +17,11 @@ import numpy as np
 from tasks.segment import layout
 from tasks.segment.boundary_model import load_models
 from tasks.segment.decode import DecoderParams, best_cuts
+from tasks.segment.cohesion import COHESION_FEATURES
 from tasks.segment.continuation import CONTINUATION_FEATURES
-from tasks.segment.features import LAYOUT_FEATURES, SEAM_FEATURES, gap_features, topic_text
+from tasks.segment.features import LAYOUT_FEATURES, SEAM_FEATURES, feature_names, gap_features, topic_text
 from tasks.segment.seam import seam_scorer
+from tasks.segment.sequence_model import load_sequence_model, sequence_inputs
 
 TOPIC_THRESHOLD = 0.15  # window cosine below which a topic shift inside a layout stretch is cut
 
@@ -80,11 +82,17 @@ def boundary_scores(
     `embeddings` (one unit row per line) switch on the topic-shift cues; without them the
     layout-only model is used. A model that reads seam scores gets them from `seam` if
     given (a cache, in the benchmark), else from the seam scorer its weights file names.
+    With embeddings, a model file that names a gap sequence model (`sequence_model`)
+    gets the weighted mean of the network's and the sequence model's log-odds.
     """
     models = load_models(model_path)
     model = models["full" if embeddings is not None else "layout"]
     cues = models.get("vector_cues") if embeddings is not None else None
-    continuation = CONTINUATION_FEATURES[0] in model.features
+    sequence = models["sequence"] if embeddings is not None else None
+    gru = load_sequence_model(sequence[0]) if sequence else None
+    wanted = set(model.features) | set(gru.features if gru else ())  # the cues either model reads
+    continuation = CONTINUATION_FEATURES[0] in wanted
+    cohesion = COHESION_FEATURES[0] in wanted
     if SEAM_FEATURES[0] not in model.features:
         seam = None
     elif seam is None:
@@ -92,11 +100,17 @@ def boundary_scores(
             raise RuntimeError(f"boundary model {model_path or 'bundled'!r} reads seam scores but names no seam file")
         seam = seam_scorer(models["seam"]).score
     X, idx = gap_features(
-        [ln.text for ln in lines], [ln.blank_before for ln in lines], embeddings, cues, continuation, seam
+        [ln.text for ln in lines], [ln.blank_before for ln in lines], embeddings, cues, continuation, seam, cohesion
     )
+    names = feature_names(embeddings is not None, cues is not None, continuation, seam is not None, cohesion)
     scores = scores_from_features(lines, X, idx, embeddings)
-    scores.prob = model.predict(X)
-    scores.cue = [model.features[j] for j in model.contributions(X).argmax(1)] if idx else []
+    own = X[:, [names.index(f) for f in model.features]]
+    logit = model.logit(own)
+    if gru is not None and idx:
+        rows = sequence_inputs(X[:, [names.index(f) for f in gru.features]], scores.embeddings)
+        logit = (1 - sequence[1]) * logit + sequence[1] * gru.logit(rows)
+    scores.prob = 1.0 / (1.0 + np.exp(-logit))
+    scores.cue = [model.features[j] for j in model.contributions(own).argmax(1)] if idx else []
     scores.threshold = model.threshold
     scores.decoder = models.get("decoder")
     return scores

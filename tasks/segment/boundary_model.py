@@ -3,7 +3,8 @@
 The weights (`boundary_model.json`, a few kB) are trained by
 `bench/segmentation/train.py` on dumps generated from the training split of the dev
 articles. The file holds two models: `full` (layout + entity + topic-shift cues) and
-`layout` (no embeddings, for `--layout-only` runs).
+`layout` (no embeddings, for `--layout-only` runs), the decoder's settings, and may name
+a gap sequence model (`sequence_model`) whose log-odds are averaged with `full`'s.
 """
 from __future__ import annotations
 
@@ -86,8 +87,10 @@ class BoundaryModel:
 def load_models(path: str | None = None) -> dict:
     """The `full` and `layout` models from a weights file (the bundled one by default), and
     under `decoder` the whole-dump decoding settings trained with them, under `vector_cues`
-    the learned embedding cues the full model reads and under `seam` the seam scorer's
-    weights file it reads (a path beside the weights file; None if absent)."""
+    the learned embedding cues the full model reads, under `seam` the seam scorer's
+    weights file it reads (a path beside the weights file; None if absent) and under
+    `sequence` (path, weight) of the gap sequence model whose log-odds it averages with
+    the full model's (None if absent)."""
     from tasks.segment.decode import DecoderParams
     from tasks.segment.vector_cues import VectorCues
 
@@ -100,6 +103,8 @@ def load_models(path: str | None = None) -> dict:
     models["decoder"] = DecoderParams(**raw["decoder"]) if raw.get("decoder") else None
     models["vector_cues"] = VectorCues.from_dict(raw["vector_cues"]) if raw.get("vector_cues") else None
     models["seam"] = p.parent / raw["seam"] if raw.get("seam") else None
+    sequence = raw.get("sequence")
+    models["sequence"] = (p.parent / sequence["file"], float(sequence["weight"])) if sequence else None
     return models
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 
 from tasks.segment import layout
+from tasks.segment.cohesion import COHESION_FEATURES, cohesion_cues
 from tasks.segment.continuation import CONTINUATION_FEATURES, continuation_cues
 from tasks.segment.vector_cues import CUE_NAMES, VectorCues
 
@@ -65,7 +66,7 @@ SEAM_FEATURES = ["seam_new_article"]
 # learned cues over the vectors themselves, when the model ships them (`vector_cues`),
 # openings that continue the previous line and the seam score, when the model reads them:
 # columns in this order
-ALL_FEATURES = LAYOUT_FEATURES + TOPIC_FEATURES + CUE_NAMES + CONTINUATION_FEATURES + SEAM_FEATURES
+ALL_FEATURES = LAYOUT_FEATURES + TOPIC_FEATURES + CUE_NAMES + CONTINUATION_FEATURES + SEAM_FEATURES + COHESION_FEATURES
 
 _NAME = re.compile(r"(?<![\w’'])(?:[A-Z][a-z’'-]+|[A-Z]{2,}|[A-Z]\.(?:[A-Z]\.)+)")
 _WORD = re.compile(r"[a-z]{4,}")
@@ -140,6 +141,7 @@ def gap_features(
     cues: VectorCues | None = None,
     continuation: bool = False,
     seam: Callable[[list[tuple[str, str]]], np.ndarray] | None = None,
+    cohesion: bool = False,
 ) -> tuple[np.ndarray, list[int]]:
     """Features of every candidate boundary: (matrix, line index each row would start).
 
@@ -148,12 +150,12 @@ def gap_features(
     with `cues` as well the learned CUE_NAMES, with `continuation` the
     CONTINUATION_FEATURES of the line after each gap, and with `seam` (log-odds per
     (line before, line after) pair, `SeamScorer.score`; not called, and 0, in a dump that
-    marks its starts with blank lines) SEAM_FEATURES; `feature_names` gives
-    the columns.
+    marks its starts with blank lines) SEAM_FEATURES, with `cohesion` the wide-window
+    COHESION_FEATURES; `feature_names` gives the columns.
     """
     idx = content_indices(texts)
     n = len(idx)
-    names_ = feature_names(embeddings is not None, cues is not None, continuation, seam is not None)
+    names_ = feature_names(embeddings is not None, cues is not None, continuation, seam is not None, cohesion)
     if n < 2:
         return np.zeros((0, len(names_)), dtype=np.float32), []
     lines = [texts[i] for i in idx]
@@ -228,17 +230,21 @@ def gap_features(
         # paragraph inside an article would only add false cuts (bench/README.md, segmentation round 5)
         S = np.zeros(n - 1, dtype=np.float32) if uses_blanks else np.asarray(seam(list(zip(lines[:-1], lines[1:]))))
         X = np.hstack([X, S.astype(np.float32)[:, None]])
+    if cohesion and embeddings is not None:
+        X = np.hstack([X, cohesion_cues(name_sets)])
     return X, idx[1:]
 
 
-def feature_names(embeddings: bool, cues: bool = False, continuation: bool = False, seam: bool = False) -> list[str]:
+def feature_names(
+    embeddings: bool, cues: bool = False, continuation: bool = False, seam: bool = False, cohesion: bool = False
+) -> list[str]:
     """The columns `gap_features` computes: layout cues first, then whichever of the topic,
     learned-vector, continuation and seam cues are asked for (all but layout only with
     embeddings)."""
     if not embeddings:
         return list(LAYOUT_FEATURES)
     return (LAYOUT_FEATURES + TOPIC_FEATURES + (CUE_NAMES if cues else []) + (CONTINUATION_FEATURES if continuation else [])
-            + (SEAM_FEATURES if seam else []))
+            + (SEAM_FEATURES if seam else []) + (COHESION_FEATURES if cohesion else []))
 
 
 def _rowwise_cos(a: np.ndarray, b: np.ndarray) -> np.ndarray:
