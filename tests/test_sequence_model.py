@@ -50,6 +50,7 @@ def test_numpy_inference_equals_the_torch_nets():
     expected = np.mean([_torch_logit(net, (rows - mean) / scale) for net in nets], axis=0)[1:]
     got = GapSequenceModel(weights).logit(rows)
     assert got.shape == (22,) and np.allclose(got, expected, atol=1e-5)
+    assert GapSequenceModel(weights).band == 4 and GapSequenceModel(weights | {"band": np.array(8)}).band == 8
     # both directions count: a change at the end moves the first gap's score
     changed = rows.copy()
     changed[-1] += 3.0

@@ -29,7 +29,7 @@ from dumps import load_articles, split
 from tasks.segment.boundary_model import BoundaryModel
 from tasks.segment.decode import DecoderParams
 from tasks.segment.features import feature_names
-from tasks.segment.sequence_model import sequence_inputs
+from tasks.segment.sequence_model import BAND, sequence_inputs
 
 MODEL = ROOT / "tasks" / "segment" / "boundary_model.json"
 SEQUENCE_FILE = "boundary_sequence.npz"
@@ -103,6 +103,7 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=12)
     ap.add_argument("--weights", type=float, nargs="+", default=[0.5],
                     help="shares of the sequence model in the averaged log-odds (several: the best out of fold)")
+    ap.add_argument("--band", type=int, default=BAND, help="neighbours each side whose similarity a row holds")
     ap.add_argument("--continuation", action="store_true", help="the GRUs also read the continuation openers")
     ap.add_argument("--model", default=str(MODEL), help="the boundary model file whose network it joins")
     ap.add_argument("--out", default=str(MODEL), help="where the model file goes (the weights go beside it)")
@@ -123,7 +124,7 @@ def main() -> None:
         dumps += list(T.training_dumps(fold, cents, args.extra, EXTRA_SEED + f))
         folds.append(T.featurise(dumps, cache, True, continuation=args.continuation, cohesion=True))
     cache.save()
-    seq = [[(sequence_inputs(X, gs.embeddings), np.concatenate([[0.0], y]).astype(np.float32)) for X, y, gs, _ in fold]
+    seq = [[(sequence_inputs(X, gs.embeddings, args.band), np.concatenate([[0.0], y]).astype(np.float32)) for X, y, gs, _ in fold]
            for fold in folds]
     allrows = np.vstack([r[0] for fold in seq for r in fold])
     mean, scale = allrows.mean(0), allrows.std(0) + 1e-6
@@ -161,7 +162,7 @@ def main() -> None:
 
     nets = [fit_gru([r for fold in seq for r in fold], mean, scale, args.epochs, s) for s in range(args.nets)]
     weights = {"features": np.array(cues), "mean": mean.astype(np.float32), "scale": scale.astype(np.float32),
-               "nets": np.array(args.nets)}
+               "nets": np.array(args.nets), "band": np.array(args.band)}
     for i, net in enumerate(nets):
         weights |= {f"{i}.{k}": v.numpy() for k, v in net.state_dict().items()}
     out = Path(args.out)

@@ -107,7 +107,7 @@ def boundary_scores(
     own = X[:, [names.index(f) for f in model.features]]
     logit = model.logit(own)
     if gru is not None and idx:
-        rows = sequence_inputs(X[:, [names.index(f) for f in gru.features]], scores.embeddings)
+        rows = sequence_inputs(X[:, [names.index(f) for f in gru.features]], scores.embeddings, gru.band)
         logit = (1 - sequence[1]) * logit + sequence[1] * gru.logit(rows)
     scores.prob = 1.0 / (1.0 + np.exp(-logit))
     scores.cue = [model.features[j] for j in model.contributions(own).argmax(1)] if idx else []

@@ -34,11 +34,11 @@ def similarity_band(emb: np.ndarray, band: int = BAND) -> np.ndarray:
     return out
 
 
-def sequence_inputs(X: np.ndarray, emb: np.ndarray) -> np.ndarray:
+def sequence_inputs(X: np.ndarray, emb: np.ndarray, band: int = BAND) -> np.ndarray:
     """One row per content line: the cues of the gap before it (zeros for the first line)
     and its similarity band. X: one row per gap; emb: one unit row per content line."""
     gaps = np.vstack([np.zeros((1, X.shape[1]), dtype=np.float32), X.astype(np.float32)])
-    return np.hstack([gaps, similarity_band(emb.astype(np.float32))])
+    return np.hstack([gaps, similarity_band(emb.astype(np.float32), band)])
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:
@@ -66,12 +66,13 @@ class GapSequenceModel:
 
     Every net: standardise, Linear + ReLU, a bidirectional GRU, then a ReLU head over
     [projection, GRU states]. `weights` holds per net i the arrays named `{i}.{name}`
-    (torch state-dict names) and the shared `mean`, `scale` and `features` (the gap cue
-    columns it reads, in order).
+    (torch state-dict names) and the shared `mean`, `scale`, `features` (the gap cue
+    columns it reads, in order) and `band` (neighbours each side; BAND if absent).
     """
 
     def __init__(self, weights: dict[str, np.ndarray]):
         self.features = tuple(str(f) for f in weights["features"])
+        self.band = int(weights["band"]) if "band" in weights else BAND
         self.mean, self.scale = weights["mean"].astype(np.float32), weights["scale"].astype(np.float32)
         self.nets = [
             {k.split(".", 1)[1]: v.astype(np.float32) for k, v in weights.items() if k.startswith(f"{i}.")}
