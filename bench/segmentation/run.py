@@ -20,6 +20,7 @@ import numpy as np
 from common import OUT, EmbeddingCache, SeamCache, centroids
 from dumps import build_dump, load_articles, one_topic_groups, split
 from metrics import boundary_counts, pk, prf, window_diff
+from supplement import load_supplement
 from tasks.segment.boundary_model import load_models
 from tasks.segment.boundaries import TOPIC_THRESHOLD, boundary_scores, decide, dump_lines
 from tasks.segment.features import topic_text
@@ -48,14 +49,17 @@ def main() -> None:
     ap.add_argument("--model", default=None, help="a boundary_model.json to measure (default: the bundled one)")
     ap.add_argument("--only", nargs="+", default=None, help="run only the conditions whose name contains one of these")
     ap.add_argument("--no-decoder", action="store_true", help="per-gap thresholding, not whole-dump decoding")
+    ap.add_argument("--articles", choices=["eval", "supplement"], default="eval",
+                    help="the held-out evaluation articles, or the supplement's (paragraphed; a validation set "
+                    "for choosing between models, which no shipped model is fitted on)")
     args = ap.parse_args()
     cache = EmbeddingCache()
     seam_file = None if args.layout_only else load_models(args.model)["seam"]
     seams = SeamCache(seam_file) if seam_file else None  # a model that reads seam scores: cached like the embeddings
-    articles = split(load_articles(), "eval")
+    articles = split(load_articles(), "eval") if args.articles == "eval" else load_supplement()
     cents = centroids(articles, cache)
     results = {}
-    print(f"{len(articles)} evaluation articles, {args.dumps} dumps per condition")
+    print(f"{len(articles)} {args.articles} articles, {args.dumps} dumps per condition")
     print("| condition | Pk | WindowDiff | P | R | F1 | target Pk | s/dump |")
     print("|---|---|---|---|---|---|---|---|")
     for name, (topic, layout, titles, trunc, dec, size, target) in CONDITIONS.items():
@@ -85,7 +89,9 @@ def main() -> None:
     if seams:
         seams.save()
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / ("results_layout_only.json" if args.layout_only else "results.json")).write_text(json.dumps(results, indent=1))
+    stem = "results_layout_only" if args.layout_only else "results"
+    stem += "" if args.articles == "eval" else f"_{args.articles}"
+    (OUT / f"{stem}.json").write_text(json.dumps(results, indent=1))
 
 
 if __name__ == "__main__":

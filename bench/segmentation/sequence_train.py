@@ -96,6 +96,11 @@ def gru_logits(nets, mean, scale, inputs: np.ndarray) -> np.ndarray:
         return np.mean([net(x)[0].numpy() for net in nets], axis=0)[1:]
 
 
+def oof_parts(scored, decoder: DecoderParams) -> dict[str, float]:
+    """Out-of-fold Pk on each of OOF_PARTS."""
+    return {name: round(T.mean_pk([(gs, d) for gs, d in scored if keep(d)], decoder), 4) for name, keep in OOF_PARTS.items()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--extra", type=int, default=200, help="dumps per fold beyond train.py's 120")
@@ -135,9 +140,8 @@ def main() -> None:
     scored = T.out_of_fold(first, list(network.features), "mlp")  # sets each GapScores' prob
     net_logit = [np.log(np.clip(gs.prob, 1e-6, 1 - 1e-6) / (1 - np.clip(gs.prob, 1e-6, 1 - 1e-6))) for gs, _ in scored]
     base_decoder = DecoderParams(**base["decoder"])
-    print("network alone: out of fold Pk", round(T.mean_pk(scored, base_decoder), 4),
-          {name: round(T.mean_pk([(gs, d) for gs, d in scored if keep(d)], base_decoder), 4)
-           for name, keep in OOF_PARTS.items()}, flush=True)
+    print(f"network alone: out of fold Pk {T.mean_pk(scored, base_decoder):.4f} {oof_parts(scored, base_decoder)}",
+          flush=True)
     seq_logit = []
     for f in range(T.FOLDS):
         nets = [fit_gru([r for g in range(T.FOLDS) if g != f for r in seq[g]], mean, scale, args.epochs, f)]
@@ -152,9 +156,7 @@ def main() -> None:
         tuned = T.tune_decoder(scored, "split")
         decoder = DecoderParams(**{**tuned.__dict__, "headless": base_decoder.headless})
         trials.append((T.mean_pk(scored, decoder), weight, decoder))
-        parts = {name: round(T.mean_pk([(gs, d) for gs, d in scored if keep(d)], decoder), 4)
-                 for name, keep in OOF_PARTS.items()}
-        print(f"weight {weight}: out of fold Pk {trials[-1][0]:.4f} {parts} {decoder}", flush=True)
+        print(f"weight {weight}: out of fold Pk {trials[-1][0]:.4f} {oof_parts(scored, decoder)} {decoder}", flush=True)
     oof_pk, weight, decoder = min(trials, key=lambda t: t[0])
     oof = {"out_of_fold_pk_network": base["full"]["training"].get("out_of_fold_pk_decoder"),
            "out_of_fold_pk_with_sequence": round(oof_pk, 4)}

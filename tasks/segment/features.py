@@ -64,8 +64,8 @@ TOPIC_FEATURES = [
 # the seam scorer's log-odds that the line after the gap opens a new article (`seam.py`)
 SEAM_FEATURES = ["seam_new_article"]
 # learned cues over the vectors themselves, when the model ships them (`vector_cues`),
-# openings that continue the previous line and the seam score, when the model reads them:
-# columns in this order
+# openings that continue the previous line, the seam score and wide-window name cohesion
+# (`cohesion`), when the model reads them: columns in this order
 ALL_FEATURES = LAYOUT_FEATURES + TOPIC_FEATURES + CUE_NAMES + CONTINUATION_FEATURES + SEAM_FEATURES + COHESION_FEATURES
 
 _NAME = re.compile(r"(?<![\w’'])(?:[A-Z][a-z’'-]+|[A-Z]{2,}|[A-Z]\.(?:[A-Z]\.)+)")
@@ -239,8 +239,8 @@ def feature_names(
     embeddings: bool, cues: bool = False, continuation: bool = False, seam: bool = False, cohesion: bool = False
 ) -> list[str]:
     """The columns `gap_features` computes: layout cues first, then whichever of the topic,
-    learned-vector, continuation and seam cues are asked for (all but layout only with
-    embeddings)."""
+    learned-vector, continuation, seam and cohesion cues are asked for (all but layout only
+    with embeddings)."""
     if not embeddings:
         return list(LAYOUT_FEATURES)
     return (LAYOUT_FEATURES + TOPIC_FEATURES + (CUE_NAMES if cues else []) + (CONTINUATION_FEATURES if continuation else [])

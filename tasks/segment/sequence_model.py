@@ -8,7 +8,7 @@ gap's cues, the wide-window name cohesion of `cohesion.py`, and each line's cosi
 four neighbours on either side) and gives every gap a log-odds. It reads cues, not the
 embeddings themselves, so it cannot learn its training articles by heart.
 
-Several GRUs (seeds) are averaged; their weights (`boundary_sequence.npz`, ~100 kB) are
+Several GRUs (seeds) are averaged; their weights (`boundary_sequence.npz`, 300 kB for three nets) are
 fitted by `bench/segmentation/sequence_train.py` and run here in numpy, so inference needs
 no torch. A boundary model reads them when its weights file names the file (`"sequence"`).
 """
