@@ -25,55 +25,70 @@ def _cache_path() -> Path:
     return OUT / ("embeddings.npz" if backend() == "torch" else f"embeddings-{backend()}.npz")
 
 
-class EmbeddingCache:
-    """MiniLM line embeddings keyed by a hash of the text, kept in bench/out between runs."""
+class KeyedCache:
+    """Values keyed by a hash of what they were computed from, kept in one npz file in
+    bench/out between runs (written to a temporary name, then renamed into place).
+    Subclasses name the array the values are stored under (`field`)."""
 
-    def __init__(self, path: Path | None = None):
-        path = path or _cache_path()
+    field = "values"
+
+    def __init__(self, path: Path):
         self.path = path
-        self.vectors: dict[str, np.ndarray] = {}
+        self.values: dict[str, np.ndarray] = {}
         if path.exists():
             z = np.load(path)
-            self.vectors = dict(zip(z["keys"].tolist(), z["vectors"]))
+            self.values = dict(zip(z["keys"].tolist(), z[self.field]))
         self.dirty = False
+
+    def lookup(self, keyed: dict, compute) -> None:
+        """Fills in the keys of `keyed` (key: input) not cached yet, with `compute(inputs)`."""
+        missing = {k: x for k, x in keyed.items() if k not in self.values}
+        if missing:
+            self.values.update(zip(missing, compute(list(missing.values()))))
+            self.dirty = True
+
+    def save(self) -> None:
+        if self.dirty:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            keys = list(self.values)
+            tmp = self.path.with_suffix(".tmp.npz")
+            np.savez(tmp, keys=np.array(keys), **{self.field: np.stack([self.values[k] for k in keys])})
+            tmp.rename(self.path)
+            self.dirty = False
+
+
+class EmbeddingCache(KeyedCache):
+    """MiniLM line embeddings keyed by a hash of the text."""
+
+    field = "vectors"
+
+    def __init__(self, path: Path | None = None):
+        super().__init__(path or _cache_path())
 
     @staticmethod
     def key(text: str) -> str:
         return hashlib.sha1(text.encode()).hexdigest()
 
     def encode(self, texts: list[str]) -> np.ndarray:
-        missing = sorted({t for t in texts if self.key(t) not in self.vectors})
-        if missing:
+        def embed(missing: list[str]) -> np.ndarray:
             from tasks.models import sentence_embedder
 
-            for t, v in zip(missing, sentence_embedder(backend=backend()).encode(missing)):
-                self.vectors[self.key(t)] = v
-            self.dirty = True
-        return np.stack([self.vectors[self.key(t)] for t in texts]) if texts else np.zeros((0, 384), np.float32)
+            return sentence_embedder(backend=backend()).encode(missing)
 
-    def save(self) -> None:
-        if self.dirty:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            keys = list(self.vectors)
-            tmp = self.path.with_suffix(".tmp.npz")
-            np.savez(tmp, keys=np.array(keys), vectors=np.stack([self.vectors[k] for k in keys]))
-            tmp.rename(self.path)
-            self.dirty = False
+        self.lookup({self.key(t): t for t in sorted(set(texts))}, embed)
+        return np.stack([self.values[self.key(t)] for t in texts]) if texts else np.zeros((0, 384), np.float32)
 
 
-class SeamCache:
+class SeamCache(KeyedCache):
     """Seam scores (tasks/segment/seam.py) keyed by the trimmed pair, one cache file per
-    weights file (named by a hash of its bytes), kept in bench/out between runs."""
+    weights file (named by a hash of its bytes)."""
+
+    field = "scores"
 
     def __init__(self, model_path: Path):
         self.model_path = Path(model_path)
         digest = hashlib.sha1(self.model_path.read_bytes()).hexdigest()[:12]
-        self.path = OUT / f"seam-{digest}.npz"
-        self.scores: dict[str, float] = {}
-        if self.path.exists():
-            z = np.load(self.path)
-            self.scores = dict(zip(z["keys"].tolist(), z["scores"].tolist()))
-        self.dirty = False
+        super().__init__(OUT / f"seam-{digest}.npz")
 
     @staticmethod
     def key(pair: tuple[str, str]) -> str:
@@ -82,23 +97,14 @@ class SeamCache:
         return hashlib.sha1("\x00".join(seam_pair(*pair)).encode()).hexdigest()
 
     def score(self, pairs: list[tuple[str, str]]) -> np.ndarray:
-        keys = [self.key(p) for p in pairs]
-        missing = {k: p for k, p in zip(keys, pairs) if k not in self.scores}
-        if missing:
+        def scores(missing: list[tuple[str, str]]) -> np.ndarray:
             from tasks.segment.seam import seam_scorer
 
-            for k, v in zip(missing, seam_scorer(self.model_path).score(list(missing.values()))):
-                self.scores[k] = float(v)
-            self.dirty = True
-        return np.array([self.scores[k] for k in keys], dtype=np.float32)
+            return seam_scorer(self.model_path).score(missing)
 
-    def save(self) -> None:
-        if self.dirty:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp.npz")
-            np.savez(tmp, keys=np.array(list(self.scores)), scores=np.array(list(self.scores.values())))
-            tmp.rename(self.path)
-            self.dirty = False
+        keys = [self.key(p) for p in pairs]
+        self.lookup(dict(zip(keys, pairs)), scores)
+        return np.array([self.values[k] for k in keys], dtype=np.float32)
 
 
 def centroids(articles, cache: EmbeddingCache) -> np.ndarray:

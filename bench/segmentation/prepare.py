@@ -26,7 +26,7 @@ def main() -> None:
                         for dec in (False, True) if layout == "none" else (False,):
                             d = build_dump([a], layout, titles, trunc, dec, random.Random(1), reopen)
                             texts.update(topic_text(ln.text) for ln in dump_lines(d.text))
-    texts = sorted(t for t in texts if cache.key(t) not in cache.vectors)
+    texts = sorted(t for t in texts if cache.key(t) not in cache.values)
     print(f"{len(texts)} distinct lines to embed")
     for i in range(0, len(texts), 128):
         cache.encode(texts[i : i + 128])

@@ -27,7 +27,7 @@ import train as T
 from common import ROOT, EmbeddingCache, centroids
 from dumps import load_articles, split
 from tasks.segment.boundary_model import BoundaryModel
-from tasks.segment.decode import DecoderParams
+from tasks.segment.decode import DecoderParams, log_odds
 from tasks.segment.features import feature_names
 from tasks.segment.sequence_model import BAND, sequence_inputs
 
@@ -138,7 +138,7 @@ def main() -> None:
     # out of fold: the network as train.py fits it, the GRUs on every other-fold dump
     first = [[(X[:, cols], y, gs, d) for X, y, gs, d in fold[: T.N_DUMPS_PER_FOLD]] for fold in folds]
     scored = T.out_of_fold(first, list(network.features), "mlp")  # sets each GapScores' prob
-    net_logit = [np.log(np.clip(gs.prob, 1e-6, 1 - 1e-6) / (1 - np.clip(gs.prob, 1e-6, 1 - 1e-6))) for gs, _ in scored]
+    net_logit = [log_odds(gs.prob) for gs, _ in scored]
     base_decoder = DecoderParams(**base["decoder"])
     print(f"network alone: out of fold Pk {T.mean_pk(scored, base_decoder):.4f} {oof_parts(scored, base_decoder)}",
           flush=True)

@@ -16,7 +16,7 @@ import numpy as np
 
 from tasks.segment import layout
 from tasks.segment.boundary_model import load_models
-from tasks.segment.decode import DecoderParams, best_cuts
+from tasks.segment.decode import DecoderParams, best_cuts, log_odds
 from tasks.segment.cohesion import COHESION_FEATURES
 from tasks.segment.continuation import CONTINUATION_FEATURES
 from tasks.segment.features import LAYOUT_FEATURES, SEAM_FEATURES, feature_names, gap_features, topic_text
@@ -272,8 +272,7 @@ def _decode(
     """Layout-rule cuts as given; between them, the decoder's best segmentation. `headline`
     (a dump that heads its articles): candidates that start a headline; the others cost
     `params.headless` more log-odds."""
-    p = np.clip(scores.prob, 1e-6, 1 - 1e-6)
-    gain = np.log(p / (1 - p))
+    gain = log_odds(scores.prob)
     if headline is not None:
         gain = gain - params.headless * ~headline
     found = dict(hard)

@@ -36,6 +36,12 @@ class DecoderParams:
         return {k: round(v, 4) if isinstance(v, float) else v for k, v in self.__dict__.items()}
 
 
+def log_odds(prob: np.ndarray) -> np.ndarray:
+    """log(p / (1 - p)), with p kept off 0 and 1 so a certain model gives finite gains."""
+    p = np.clip(prob, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
 def best_cuts(
     gain: np.ndarray, emb: np.ndarray | None, words: np.ndarray, params: DecoderParams
 ) -> list[int]:
