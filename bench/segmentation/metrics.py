@@ -47,6 +47,19 @@ def boundary_counts(ref: list[int], hyp: list[int]) -> tuple[int, int, int]:
     return len(r & h), len(h), len(r)
 
 
+def bootstrap_interval(values: list[float], level: float = 0.95, draws: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """Percentile bootstrap interval of the mean of `values` (one per dump), resampling dumps.
+
+    Dumps that share articles are not independent, so this is a lower bound on the
+    uncertainty: it says how much the mean moves with the draw of dumps, not of articles."""
+    v = np.asarray(values, dtype=float)
+    if len(v) < 2:
+        return float(v.mean()), float(v.mean())
+    means = np.random.default_rng(seed).choice(v, size=(draws, len(v))).mean(1)
+    tail = (1 - level) / 2 * 100
+    return float(np.percentile(means, tail)), float(np.percentile(means, 100 - tail))
+
+
 def prf(tp: int, predicted: int, gold: int) -> tuple[float, float, float]:
     p = tp / predicted if predicted else 1.0
     r = tp / gold if gold else 1.0

@@ -2,24 +2,28 @@
 
     python bench/segmentation/run.py [--dumps 40] [--layout-only]
 
-Prints one row per condition: Pk and WindowDiff (units: non-blank lines, k = half the
-mean article length), exact-boundary precision/recall/F1, and seconds per dump (features +
+Prints one row per condition: Pk with a 95% bootstrap interval over the dumps, WindowDiff
+(units: non-blank lines, k = half the mean article length), exact-boundary
+precision/recall/F1, and seconds per dump (features +
 model; embeddings come from the cache that prepare.py fills, seam scores from theirs, so a
 first run with a new seam file also counts its scoring). Results also go to
-bench/out/segmentation/results.json.
+bench/out/segmentation/results.json. `--errors N` also lists, per condition, the N
+articles that hold the most false cuts and the N whose starts were missed most often.
 """
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import random
 import time
+from collections import Counter
 
 import numpy as np
 
 from common import OUT, EmbeddingCache, SeamCache, centroids
 from dumps import build_dump, load_articles, one_topic_groups, split
-from metrics import boundary_counts, pk, prf, window_diff
+from metrics import bootstrap_interval, boundary_counts, pk, prf, window_diff
 from supplement import load_supplement
 from tasks.segment.boundary_model import load_models
 from tasks.segment.boundaries import TOPIC_THRESHOLD, boundary_scores, decide, dump_lines
@@ -52,6 +56,8 @@ def main() -> None:
     ap.add_argument("--articles", choices=["eval", "supplement"], default="eval",
                     help="the held-out evaluation articles, or the supplement's (paragraphed; a validation set "
                     "for choosing between models, which no shipped model is fitted on)")
+    ap.add_argument("--errors", type=int, default=0, metavar="N",
+                    help="per condition, the N articles with the most false cuts and the N most often missed")
     args = ap.parse_args()
     cache = EmbeddingCache()
     seam_file = None if args.layout_only else load_models(args.model)["seam"]
@@ -60,13 +66,14 @@ def main() -> None:
     cents = centroids(articles, cache)
     results = {}
     print(f"{len(articles)} {args.articles} articles, {args.dumps} dumps per condition")
-    print("| condition | Pk | WindowDiff | P | R | F1 | target Pk | s/dump |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| condition | Pk | Pk 95% interval | WindowDiff | P | R | F1 | target Pk | s/dump |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for name, (topic, layout, titles, trunc, dec, size, target) in CONDITIONS.items():
         if args.only and not any(o in name for o in args.only):
             continue
         rng = random.Random(sum(map(ord, name)))  # fixed per condition
         pks, wds, counts, secs = [], [], np.zeros(3, int), []
+        false_cuts, missed = Counter(), Counter()  # by article id
         for _ in range(args.dumps):
             group = one_topic_groups(articles, cents, size, rng) if topic == "one_topic" else rng.sample(articles, size)
             d = build_dump(group, layout, titles, trunc, dec, rng)
@@ -80,11 +87,19 @@ def main() -> None:
             pks.append(pk(d.starts, hyp, d.n_lines))
             wds.append(window_diff(d.starts, hyp, d.n_lines))
             counts += boundary_counts(d.starts, hyp)
+            false_cuts.update(group[bisect.bisect_right(d.starts, i) - 1].id for i in set(hyp) - set(d.starts))
+            missed.update(group[d.starts.index(i)].id for i in set(d.starts) - set(hyp))
         p, r, f = prf(*counts)
-        results[name] = {"pk": float(np.mean(pks)), "windowdiff": float(np.mean(wds)), "precision": p,
-                         "recall": r, "f1": f, "target_pk": target, "dumps": args.dumps}
+        lo, hi = bootstrap_interval(pks)
+        results[name] = {"pk": float(np.mean(pks)), "pk_interval": [lo, hi], "windowdiff": float(np.mean(wds)),
+                         "precision": p, "recall": r, "f1": f, "target_pk": target, "dumps": args.dumps,
+                         "false_cuts_by_article": dict(false_cuts.most_common()), "missed_by_article": dict(missed.most_common())}
         tgt = "" if target is None else f"<= {target} {'met' if np.mean(pks) <= target else 'NOT met'}"
-        print(f"| {name} | {np.mean(pks):.3f} | {np.mean(wds):.3f} | {p:.3f} | {r:.3f} | {f:.3f} | {tgt} | {np.mean(secs):.3f} |", flush=True)
+        print(f"| {name} | {np.mean(pks):.3f} | {lo:.3f}-{hi:.3f} | {np.mean(wds):.3f} | {p:.3f} | {r:.3f} | {f:.3f} | {tgt} "
+              f"| {np.mean(secs):.3f} |", flush=True)
+        if args.errors:
+            print(f"|   false cuts inside: {false_cuts.most_common(args.errors)}; starts missed: "
+                  f"{missed.most_common(args.errors)} |", flush=True)
     cache.save()
     if seams:
         seams.save()
