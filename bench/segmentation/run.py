@@ -1,6 +1,6 @@
 """Evaluate article-boundary detection on dumps built from the EVALUATION split.
 
-    python bench/segmentation/run.py [--dumps 40] [--layout-only]
+    python bench/segmentation/run.py [--dumps 100] [--layout-only] [--errors 3]
 
 Prints one row per condition: Pk with a 95% bootstrap interval over the dumps, WindowDiff
 (units: non-blank lines, k = half the mean article length), exact-boundary
@@ -46,7 +46,7 @@ CONDITIONS = {
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--dumps", type=int, default=40, help="dumps per condition")
+    ap.add_argument("--dumps", type=int, default=100, help="dumps per condition (20 in rounds 1-6; 100 since round 7)")
     ap.add_argument("--layout-only", action="store_true", help="no embeddings (layout model)")
     ap.add_argument("--topic-threshold", type=float, default=TOPIC_THRESHOLD)
     ap.add_argument("--threshold", type=float, default=None, help="boundary probability cut (per-gap thresholding)")
