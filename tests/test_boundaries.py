@@ -9,8 +9,9 @@ import pytest
 
 from conftest import DEVDATA
 from tasks.segment import segment_text, split_dump
-from tasks.segment.boundaries import dump_lines, find_boundaries
+from tasks.segment.boundaries import SEPARATOR_BLANKS, dump_lines, find_boundaries
 from tasks.segment.features import ALL_FEATURES
+from tasks.segment.layout import is_separator
 
 CUES = set(ALL_FEATURES) | {"topic_shift", "article_per_line", "whole_article_line", "headline"}
 
@@ -77,6 +78,41 @@ def test_layouts_with_topic_cues(embedder, layout, titles):
     assert [0] + [b.index for b in found] == starts
     for b in found:
         assert 0.0 <= b.confidence <= 1.0 and b.cue in CUES
+
+
+SEPARATORS = ["-----", "* * *", "==========", "###", "-30-", "(END)", "End of article"]
+
+
+def test_separator_lines_are_rules_and_end_marks_only():
+    assert all(is_separator(x) for x in SEPARATORS + ["___", "• • •", "- 30 -", "ENDS", "END OF STORY", "***"])
+    prose = ["- A bullet item", "Ends tonight.", "The end of an era.", "## Heading", "--", "***Breaking news***"]
+    assert not any(is_separator(x) for x in prose)
+
+
+def test_separator_lines_are_layout_not_text():
+    lines = dump_lines("First paragraph.\n-----\nSecond article.\n\n* * *\n\nThird one.")
+    assert [ln.text for ln in lines] == ["First paragraph.", "Second article.", "Third one."]
+    assert [ln.blank_before for ln in lines] == [0, SEPARATOR_BLANKS, 2 + SEPARATOR_BLANKS]
+    assert lines[1].start == len("First paragraph.\n-----\n")
+
+
+@pytest.mark.parametrize("separator", SEPARATORS)
+@pytest.mark.parametrize("para_sep", ["\n", "\n\n"])
+def test_rules_and_end_marks_split_untitled_articles_without_embeddings(separator, para_sep):
+    blocks = [a[1:] for a in ARTICLES]
+    text = f"{para_sep}{separator}{para_sep}".join(para_sep.join(b) for b in blocks)
+    parts = segment_text(text, embedding_model=None)
+    assert [st.body.split("\n")[0] for st, _, _ in parts] == [b[0] for b in blocks]
+    assert not any(separator in st.body for st, _, _ in parts)
+
+
+@pytest.mark.parametrize("separator", ["-----", "* * *", "End of article"])
+def test_rules_and_end_marks_split_untitled_articles_with_topic_cues(embedder, separator):
+    blocks = [a[1:] for a in ARTICLES]
+    text = f"\n{separator}\n".join("\n".join(b) for b in blocks)
+    found = find_boundaries(dump_lines(text), embedder.encode)
+    starts = [0, 4, 7, 11]  # content lines: separators are not lines
+    assert [0] + [b.index for b in found] == starts
 
 
 def test_titles_alone_split_without_embeddings():

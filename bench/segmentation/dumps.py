@@ -38,6 +38,7 @@ _CROSSHEADS = ["Background", "Reaction", "What happens next?", "International re
                "Timeline", "Analysis", "Who is affected?", "What we know", "Response", "History", "Why it matters",
                "The road ahead", "Criticism", "Investigation continues"]
 _NAME_RUN = re.compile(r"(?<!^)(?<![.!?] )\b[A-Z][\w'’-]+(?: (?:of |de |the )?[A-Z][\w'’-]+){1,4}")
+_SEPARATORS = ["-----", "* * *", "==========", "###", "-30-", "(END)", "End of article"]
 _FURNITURE = ["Advertisement", "Photo: Reuters", "(AFP)", "Read more", "Share this article", "File photo"]
 
 
@@ -175,7 +176,8 @@ def build_dump(
 
     layout: "none" (one paragraph per line, no blank lines), "blank" (a blank line between
     articles), "blank_para" (one blank line between paragraphs, two between articles),
-    "per_line" (one article per line) or "mixed" (each article either per paragraph or per line).
+    "per_line" (one article per line), "mixed" (each article either per paragraph or per line)
+    or "rule" (a separator line between articles, one kind per dump: "-----", "(END)", ...).
     reopen_share: share of articles given a non-Wikinews opening (`DevArticle.reopened`).
     subhead_share: share of articles given crossheads (`DevArticle.with_subheads`).
     """
@@ -194,6 +196,8 @@ def build_dump(
         blocks.append([" ".join(lines)] if one_line else lines)
     para_sep = "\n\n" if layout == "blank_para" else "\n"
     art_sep = {"blank": "\n\n", "blank_para": "\n\n\n"}.get(layout, "\n")
+    if layout == "rule":
+        art_sep = f"\n{rng.choice(_SEPARATORS)}\n"
     starts, n = [], 0
     for b in blocks:
         starts.append(n)

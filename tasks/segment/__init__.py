@@ -65,7 +65,7 @@ class Segmenter(Step):
     """Records to articles: dumps are split, every article is parsed into its parts."""
 
     name = "segment"
-    version = "3"  # 3: boundaries from the network and the gap sequence model together
+    version = "4"  # 4: separator lines (rules, end marks) are layout; 3: the gap sequence model joins the network
 
     def __init__(
         self,

@@ -23,6 +23,7 @@ from tasks.segment.features import LAYOUT_FEATURES, SEAM_FEATURES, feature_names
 from tasks.segment.seam import seam_scorer
 from tasks.segment.sequence_model import load_sequence_model, sequence_inputs
 
+SEPARATOR_BLANKS = 2  # blank lines a separator line counts as (see dump_lines)
 TOPIC_THRESHOLD = 0.15  # window cosine below which a topic shift inside a layout stretch is cut
 
 
@@ -41,11 +42,18 @@ class Boundary:
 
 
 def dump_lines(text: str) -> list[Line]:
-    """The non-blank lines of a dump with their offsets and preceding blank-line counts."""
+    """The non-blank lines of a dump with their offsets and preceding blank-line counts.
+
+    A separator line (`layout.is_separator`: a rule or an end mark) is layout, not text: it
+    is left out and counts as SEPARATOR_BLANKS blank lines, so the gap it marks is wider than
+    any the dump leaves between paragraphs (a hard cut, `blank_rare`).
+    """
     out, pos, blanks = [], 0, 0
     for raw in text.splitlines(keepends=True):
         stripped = raw.strip()
-        if stripped:
+        if stripped and layout.is_separator(stripped):
+            blanks += SEPARATOR_BLANKS
+        elif stripped:
             lead = len(raw) - len(raw.lstrip())
             out.append(Line(stripped, pos + lead, blanks))
             blanks = 0

@@ -45,6 +45,12 @@ _BOILERPLATE = re.compile(
     r"(?:print|email|tweet|facebook|whatsapp|linkedin)(?:\s*[|·•]\s*\w+)*)$",
     re.IGNORECASE,
 )
+# A line that only separates or ends articles: a rule of three or more marks ("-----",
+# "=====", "* * *", "###") or an end mark ("-30-", "(END)", "ENDS", "End of article").
+_SEPARATOR = re.compile(
+    r"^(?:(?:[-=*_~#•·+]\s*){3,}|-\s*30\s*-|\(?ends?\)?|end of (?:article|story|report|text))\.?$",
+    re.IGNORECASE,
+)
 # An all-caps label before a colon that opens a piece: "OUTRAGE: ...", "EXCLUSIVE: ...".
 _KICKER = re.compile(r"^([A-Z][A-Z0-9&’'.\-]*(?: [A-Z][A-Z0-9&’'.\-]*){0,3}):\s+(\S.*)$")
 _BYLINE = re.compile(
@@ -85,6 +91,11 @@ def is_caption(line: str) -> bool:
 def is_continue_marker(line: str) -> bool:
     """'Continue reading', 'Subscribe to read': the text stops here, the article does not."""
     return bool(_CONTINUE_MARKER.match(line.strip()))
+
+
+def is_separator(line: str) -> bool:
+    """A rule or an end mark between articles ('-----', '* * *', '###', '-30-', '(END)')."""
+    return bool(_SEPARATOR.match(line.strip()))
 
 
 def is_boilerplate(line: str) -> bool:
