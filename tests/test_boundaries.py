@@ -9,6 +9,7 @@ import pytest
 
 from conftest import DEVDATA
 from tasks.segment import segment_text, split_dump
+from tasks.segment.structure import parse_article
 from tasks.segment.boundaries import SEPARATOR_BLANKS, dump_lines, find_boundaries
 from tasks.segment.features import ALL_FEATURES
 from tasks.segment.layout import is_separator
@@ -196,3 +197,38 @@ def test_real_dev_articles_without_titles_or_separators(embedder):
     hits = len(set(hyp) & set(starts))
     assert hits >= len(starts) - 2, (starts, hyp)
     assert len(hyp) <= len(starts) + 2, (starts, hyp)
+
+
+def _web_page(article: list[str], n: int) -> list[str]:
+    """One of ARTICLES as a scraped page shows it: stamp, byline, reading time, image lines, credit, tags."""
+    title, first, *rest = article
+    byline = ["Sarah Chen", "Science correspondent"] if n % 2 else ["By Tom Brown"]
+    return ([title, f"Published 10:3{n} GMT, {n + 3} May 2024", *byline, f"{n + 2} min read", first,
+             "Image copyright Getty Images", "Image caption Officials at the scene on Monday", *rest,
+             "Reporting by Anna Smith; Editing by Peter Chen", "Topics: News, World", "Share this article"])
+
+
+def test_a_dump_of_scraped_web_pages_keeps_each_pages_furniture_with_its_article(embedder):
+    text = "\n".join("\n".join(_web_page(a, n)) for n, a in enumerate(ARTICLES))
+    parts = split_dump(text)
+    assert [lines[0].text for lines, *_ in parts] == [a[0] for a in ARTICLES]
+    for n, ((lines, *_), article) in enumerate(zip(parts, ARTICLES)):
+        st = parse_article([ln.text for ln in lines])
+        assert st.title == article[0]
+        assert st.body.split("\n") == article[1:]  # stamps, reading times, tags, buttons and credits are out
+        assert st.byline == ("Sarah Chen, Science correspondent" if n % 2 else "By Tom Brown")
+        assert st.captions == ["Image copyright Getty Images", "Image caption Officials at the scene on Monday",
+                               "Reporting by Anna Smith; Editing by Peter Chen"]
+        assert st.boilerplate == [f"Published 10:3{n} GMT, {n + 3} May 2024", f"{n + 2} min read",
+                                  "Topics: News, World", "Share this article"]
+
+
+def test_untitled_pages_take_their_stamp_and_reading_time_with_them():
+    # untitled: the stamp is the first line of each page; the models skip it as furniture,
+    # and the boundary is moved back over it so that it is not left with the page before
+    blocks = [[f"Updated: {n + 1} hours ago", "4 min read", *a[1:], "Share this article"] for n, a in enumerate(ARTICLES)]
+    text = "\n\n".join("\n".join(b) for b in blocks)
+    parts = segment_text(text, embedding_model=None)
+    assert len(parts) == len(ARTICLES)
+    for (st, _, _), n in zip(parts, range(len(ARTICLES))):
+        assert st.boilerplate == [f"Updated: {n + 1} hours ago", "4 min read", "Share this article"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 import bz2
 import gzip
 import json
+from datetime import datetime, timezone
 
 import numpy as np
 import pytest
@@ -230,3 +231,18 @@ def test_one_step_object_run_on_two_batches_at_once_keeps_each_calls_counts():
     assert (small.stats["seen"], small.stats["in"], small.stats["out"], len(small.rejects)) == (2, 2, 1, 1)
     assert (large.stats["seen"], large.stats["in"], large.stats["out"], len(large.rejects)) == (5, 5, 3, 2)
     assert step.stats == {} and step.rejects == []  # the shared object holds configuration only
+
+
+def test_segmenter_dates_a_dumped_page_by_its_stamp_and_names_its_author():
+    dump = (
+        "Published 10:32 GMT, 5 May 2024\n"
+        "Sarah Chen\n"
+        "Science correspondent\n"
+        "Researchers have identified a previously unknown species of tree frog in a remote part of the forest.\n"
+        "The frog, which measures just 1.5 centimetres, was found during a survey of the forest canopy.\n"
+    )
+    rec = SourceRecord(dump, "mem://page", "text", "file", is_dump=True)
+    (article,) = Segmenter(embedding_model=None)([rec]).items
+    assert article.published_at == datetime(2024, 5, 5, tzinfo=timezone.utc)
+    assert article.byline == "Sarah Chen, Science correspondent" and article.authors == ["Sarah Chen"]
+    assert article.body.startswith("Researchers") and article.boilerplate_removed == 1

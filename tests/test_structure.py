@@ -118,3 +118,54 @@ def test_kicker_with_inline_deck_on_one_line():
     assert st.kicker == "OUTRAGE"
     assert st.deck == "The former strongman was accused of corruption during his time in office"
     assert st.body.startswith("Indonesia yesterday awarded")
+
+
+STAMPS = ["Published 10:32 GMT, 5 May 2024", "Updated: 2 hours ago", "May 5, 2024", "May 5, 2024, 10:32 AM EDT",
+          "2024-05-05", "Monday 5 May 2024 10.32 BST", "Last updated on May 5, 2024", "Posted at 10:32",
+          "First published on Mon 5 May 2024 10.32 BST", "Updated 3 mins ago", "12/05/2024 14:00", "Sept. 3, 2024"]
+NOT_STAMPS = ["May", "Monday", "2024", "On Monday, the council met.", "May 5 is a holiday in Japan.",
+              "Updated guidance for schools", "At 10:32 the train left.", "5 killed in attack", "Published by Penguin"]
+
+
+@pytest.mark.parametrize("line", STAMPS)
+def test_publication_stamps_are_furniture_that_opens_an_article(line):
+    assert layout.is_timestamp(line) and layout.is_boilerplate(line) and layout.opens_article(line)
+
+
+@pytest.mark.parametrize("line", NOT_STAMPS)
+def test_prose_and_headlines_with_dates_are_not_stamps(line):
+    assert not layout.is_timestamp(line)
+
+
+def test_web_page_furniture_and_wire_credits():
+    for line in ["5 min read", "3 minute read", "Listen to this article", "Reading time: 4 minutes"]:
+        assert layout.is_boilerplate(line) and layout.opens_article(line)
+    for line in ["Topics: Politics, Economy", "Tags: sport", "Share this article"]:
+        assert layout.is_boilerplate(line) and not layout.opens_article(line)
+    for line in ["Image copyright Getty Images", "Image caption Tankers wait to load at a terminal",
+                 "Media caption Watch: the moment the bridge fell", "Image source, Reuters",
+                 "Reporting by Anna Smith; Editing by Peter Chen", "(Reporting by Ana Garcia; Writing by Li Chen)",
+                 "Additional reporting by Tom Brown in Paris"]:
+        assert layout.is_caption(line), line
+    for line in ["Topics of the meeting included trade.", "He read for 5 minutes.",
+                 "Reporting on the war has been difficult, editors say.", "Images of the flood spread online."]:
+        assert not (layout.is_boilerplate(line) or layout.is_caption(line)), line
+
+
+def test_a_writers_name_and_role_on_two_lines_are_a_byline():
+    st = _parse("""
+Scientists find new species of frog
+Sarah Chen
+Science correspondent
+Researchers have identified a previously unknown species of tree frog.
+The frog measures just 1.5 centimetres.
+""")
+    assert st.title == "Scientists find new species of frog" and st.deck is None
+    assert st.byline == "Sarah Chen, Science correspondent"
+    assert st.body.startswith("Researchers")
+    assert layout.byline_author(st.byline) == "Sarah Chen"
+    assert layout.byline_author("By Anna Smith") == "Anna Smith"
+    assert layout.byline_author("By Anna Smith, Reuters") == "Anna Smith, Reuters"
+    # a name followed by prose, or a role-like phrase in a sentence, is not a byline
+    assert layout.join_name_and_role(["Sarah Chen", "She said the frog was rare."]) == ["Sarah Chen", "She said the frog was rare."]
+    assert not layout.is_role("The editor resigned.")

@@ -162,12 +162,44 @@ def _decorate(art: DevArticle, lines: list[str], has_title: bool) -> list[str]:
     return lines
 
 
+_ROLES = ["Science correspondent", "Political editor", "Staff writer", "Business reporter"]
+_TOPICS = ["Politics", "World", "Business", "Science", "Health", "Sport", "Culture", "Technology"]
+
+
+def _web_furniture(art: DevArticle, lines: list[str], has_title: bool) -> list[str]:
+    """What a scraped web page adds around an article: a publication stamp, a reading time,
+    an image credit and caption, the wire's credit line, tags and share buttons."""
+    r = random.Random(art.seed("web"))
+    lines = list(lines)
+    body_at = 1 if has_title else 0
+    top = []
+    if r.random() < 0.7:
+        day, month, year = r.randint(1, 28), r.choice(_MONTHS), r.randint(2015, 2024)
+        top.append(r.choice([f"Published {r.randint(0, 23):02d}:{r.randint(0, 59):02d} GMT, {day} {month} {year}",
+                             f"Updated: {r.randint(1, 11)} hours ago", f"{month} {day}, {year}"]))
+    if r.random() < 0.4:
+        top.append(f"{r.randint(2, 9)} min read")
+    lines[body_at:body_at] = top
+    prose = len(lines) - body_at - len(top)
+    if prose > 2 and r.random() < 0.5:
+        at = r.randint(body_at + len(top) + 1, len(lines) - 1)
+        caption = " ".join(r.choice(art.paragraphs).split()[:10]).rstrip(",.;:")
+        lines[at:at] = [f"Image copyright {r.choice(_AGENCIES)}", f"Image caption {caption}"]
+    if r.random() < 0.3:
+        lines.append(f"Reporting by {r.choice(_FIRST)} {r.choice(_LAST)}; Editing by {r.choice(_FIRST)} {r.choice(_LAST)}")
+    if r.random() < 0.3:
+        lines.append(f"Topics: {', '.join(r.sample(_TOPICS, 2))}")
+    if r.random() < 0.2:
+        lines.append("Share this article")
+    return lines
+
+
 def build_dump(
     articles: list[DevArticle],
     layout: str = "none",
     titles: bool = True,
     truncate_share: float = 0.0,
-    decorate: bool = False,
+    decorate: bool | str = False,
     rng: random.Random | None = None,
     reopen_share: float = 0.0,
     subhead_share: float = 0.0,
@@ -178,6 +210,8 @@ def build_dump(
     articles), "blank_para" (one blank line between paragraphs, two between articles),
     "per_line" (one article per line), "mixed" (each article either per paragraph or per line)
     or "rule" (a separator line between articles, one kind per dump: "-----", "(END)", ...).
+    decorate: True, each article gets a kicker, byline, dateline and furniture as its id
+    decides (`_decorate`); "web", also what a scraped page adds (`_web_furniture`).
     reopen_share: share of articles given a non-Wikinews opening (`DevArticle.reopened`).
     subhead_share: share of articles given crossheads (`DevArticle.with_subheads`).
     """
@@ -192,6 +226,8 @@ def build_dump(
         lines = ([art.title] if titles else []) + list(paras)
         if decorate:
             lines = _decorate(art, lines, titles)
+        if decorate == "web":
+            lines = _web_furniture(art, lines, titles)
         one_line = layout == "per_line" or (layout == "mixed" and rng.random() < 0.3)
         blocks.append([" ".join(lines)] if one_line else lines)
     para_sep = "\n\n" if layout == "blank_para" else "\n"

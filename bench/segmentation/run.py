@@ -26,7 +26,7 @@ from dumps import build_dump, load_articles, one_topic_groups, split
 from metrics import bootstrap_interval, boundary_counts, pk, prf, window_diff
 from supplement import load_supplement
 from tasks.segment.boundary_model import load_models
-from tasks.segment.boundaries import TOPIC_THRESHOLD, boundary_scores, decide, dump_lines
+from tasks.segment.boundaries import TOPIC_THRESHOLD, boundary_scores, decide, dump_lines, with_their_tops
 from tasks.segment.features import topic_text
 
 # name: (topic, layout, titles, truncate_share, decorate, articles per dump, target Pk)
@@ -42,6 +42,8 @@ CONDITIONS = {
     "unrelated, one article per line, no titles": ("unrelated", "per_line", False, 0.0, False, 20, None),
     "unrelated, one article per line, 50% truncated": ("unrelated", "per_line", False, 0.5, False, 20, None),
     "unrelated, titles, kicker/byline/dateline/captions": ("unrelated", "none", True, 0.0, True, 20, None),
+    "unrelated, titles, dressed as scraped web pages": ("unrelated", "none", True, 0.0, "web", 20, None),
+    "unrelated, no titles, dressed as scraped web pages": ("unrelated", "none", False, 0.0, "web", 20, None),
 }
 
 
@@ -83,7 +85,8 @@ def main() -> None:
             t0 = time.perf_counter()
             scores = boundary_scores(lines, emb, args.model, seams.score if seams else None)
             decoder = None if args.no_decoder or args.threshold is not None else scores.decoder
-            hyp = [0] + [b.index for b in decide(scores, args.topic_threshold, args.threshold, decoder)]
+            found = with_their_tops(lines, decide(scores, args.topic_threshold, args.threshold, decoder))
+            hyp = [0] + [b.index for b in found]
             secs.append(time.perf_counter() - t0)
             pks.append(pk(d.starts, hyp, d.n_lines))
             wds.append(window_diff(d.starts, hyp, d.n_lines))

@@ -5,8 +5,10 @@ A record flagged `is_dump` may hold many articles and is split first
 """
 from __future__ import annotations
 
+from tasks.metadata import date_in_text
 from tasks.models import DEFAULT_EMBEDDING_MODEL, sentence_embedder
 from tasks.records import Article, SourceRecord, content_hash
+from tasks.segment import layout
 from tasks.segment.boundaries import TOPIC_THRESHOLD, Line, dump_lines, find_boundaries
 from tasks.segment.structure import ArticleStructure, parse_article
 from tasks.step import Step
@@ -65,7 +67,9 @@ class Segmenter(Step):
     """Records to articles: dumps are split, every article is parsed into its parts."""
 
     name = "segment"
-    version = "4"  # 4: separator lines (rules, end marks) are layout; 3: the gap sequence model joins the network
+    # 4: separator lines are layout; stamps, reading times, tags, image captions, wire credits
+    # and name-and-role bylines are recognised; 3: the gap sequence model joins the network
+    version = "4"
 
     def __init__(
         self,
@@ -123,8 +127,9 @@ def _article(rec: SourceRecord, st: ArticleStructure, position: int, location: s
         dateline=st.dateline,
         captions=st.captions,
         url=rec.url,
-        published_at=rec.published_at,
-        authors=list(rec.authors) or ([st.byline[3:].strip()] if st.byline else []),
+        # a dump gives no date of its own: the article's publication stamp line, if it has one
+        published_at=rec.published_at or date_in_text(*[b for b in st.boilerplate if layout.is_timestamp(b)]),
+        authors=list(rec.authors) or ([layout.byline_author(st.byline)] if st.byline else []),
         language=rec.language,
         is_truncated=st.is_truncated,
         truncation_reason=st.truncation_reason,

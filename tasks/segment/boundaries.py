@@ -46,13 +46,16 @@ def dump_lines(text: str) -> list[Line]:
 
     A separator line (`layout.is_separator`: a rule or an end mark) is layout, not text: it
     is left out and counts as SEPARATOR_BLANKS blank lines, so the gap it marks is wider than
-    any the dump leaves between paragraphs (a hard cut, `blank_rare`).
+    any the dump leaves between paragraphs (a hard cut, `blank_rare`). A writer's name and
+    role on two lines make one byline line (`layout.join_name_and_role`).
     """
     out, pos, blanks = [], 0, 0
     for raw in text.splitlines(keepends=True):
         stripped = raw.strip()
         if stripped and layout.is_separator(stripped):
             blanks += SEPARATOR_BLANKS
+        elif stripped and out and not blanks and layout.is_role(stripped) and layout.is_author_name(out[-1].text):
+            out[-1].text = layout.join_name_and_role([out[-1].text, stripped])[0]  # a two-line byline
         elif stripped:
             lead = len(raw) - len(raw.lstrip())
             out.append(Line(stripped, pos + lead, blanks))
@@ -154,7 +157,21 @@ def find_boundaries(
     emb = embed([topic_text(ln.text) for ln in lines]) if embed is not None and len(lines) > 1 else None
     scores = boundary_scores(lines, emb, model_path)
     decoder = scores.decoder if boundary_threshold is None else None
-    return decide(scores, topic_threshold, boundary_threshold, decoder)
+    return with_their_tops(lines, decide(scores, topic_threshold, boundary_threshold, decoder))
+
+
+def with_their_tops(lines: list[Line], found: list[Boundary]) -> list[Boundary]:
+    """Boundaries moved back over the furniture that heads an article (a publication stamp, a
+    reading time: `layout.opens_article`), which the models skip like any furniture, so that
+    it goes with its own article and not to the foot of the one before."""
+    out, previous = [], 0
+    for b in found:
+        start = b.index
+        while start - 1 > previous and layout.opens_article(lines[start - 1].text):
+            start -= 1
+        out.append(Boundary(start, b.confidence, b.cue))
+        previous = start
+    return out
 
 
 # Layout rules that settle a boundary on their own, with their confidence (a feature column each).

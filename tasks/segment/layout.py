@@ -15,7 +15,11 @@ _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 
 _CAPTION_PREFIX = re.compile(
     r"^(?:file\s+)?(?:photo(?:graph)?s?|image|picture|pictured|video|credit|illustration|"
-    r"graphic|caption|source)\b\s*(?:[:|/–—-]|by\b|$)",
+    r"graphic|caption|source)\b\s*(?:[:|/–—-]|by\b|$)"
+    # web scrapes: "Image copyright Getty Images", "Image caption Crowds ...", "Media caption ..."
+    r"|^(?:image|media|video|photo)\s*(?:copyright|caption|source|credit)\b"
+    # the wire's credit line at an article's end: "Reporting by ...; Editing by ..."
+    r"|^\(?(?:additional |further )?(?:reporting|writing|editing|compiled|edited|produced)\s+by\s+[A-Z]",
     re.IGNORECASE,
 )
 _AGENCY = r"(?:AFP|AP|Reuters|Getty(?: Images)?|EPA(?:-EFE)?|Bloomberg|Xinhua|PA|ANP|Shutterstock|Alamy|dpa)"
@@ -36,15 +40,35 @@ _CONTINUE_MARKER = re.compile(
     r"(?:subscribe|sign in|log in) to (?:continue|read)\b.*|this (?:story|article) (?:is|has been) truncated\b.*)$",
     re.IGNORECASE,
 )
+# reading aids at the top of a page: "5 min read", "Reading time: 4 minutes", "Listen to this article"
+_READING = r"\d+\s*-?\s*min(?:ute)?s?\.?\s+read|(?:estimated\s+)?reading time\b.*|listen to (?:this )?(?:article|story)\b.*"
 _BOILERPLATE = re.compile(
     r"^(?:advertisement|advertising|sponsored(?: content)?|read more(?:\b.*)?|see also\b.*|"
     r"related(?: articles?| stories| coverage)?:?.*|share(?: this)?(?: article| story)?(?: on \w+)?|"
     r"click here\b.*|sign up\b.*|subscribe\b.*|story continues below(?: advertisement)?|"
     r"continue reading\b.*|follow (?:us|me) on\b.*|most (?:read|popular)|recommended(?: stories)?|"
     r"(?:copyright|©)\b.*|all rights reserved\.?|this article (?:was|is) (?:updated|published)\b.*|"
-    r"(?:print|email|tweet|facebook|whatsapp|linkedin)(?:\s*[|·•]\s*\w+)*)$",
+    r"(?:print|email|tweet|facebook|whatsapp|linkedin)(?:\s*[|·•]\s*\w+)*|"
+    rf"{_READING}|(?:topics?|tags?|filed under|related topics|categories)\s*:.*)$",  # and tags: "Topics: ..."
     re.IGNORECASE,
 )
+_READING_TIME = re.compile(rf"^(?:{_READING})$", re.IGNORECASE)
+# A publication stamp on a line of its own: "Published 10:32 GMT, 5 May 2024", "Updated: 2
+# hours ago", "May 5, 2024 10:32 AM EDT", "2024-05-05". The words before the date are optional;
+# the rest of the line may hold only dates, times, zones and their punctuation.
+_STAMP_PREFIX = re.compile(
+    r"^(?:(?:first |last )?(?:published|updated|posted|modified|created)(?: on| at)?|last update)\s*:?\s*",
+    re.IGNORECASE,
+)
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|"
+          r"oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_STAMP_TOKEN = (rf"(?:{_MONTH}|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?|"
+                r"\d{1,4}(?:st|nd|rd|th)?|\d{4}-\d{2}-\d{2}(?:t[\d:.]+z?)?|\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|"
+                r"\d{1,2}[:.]\d{2}(?::\d{2})?|[ap]\.?m\.?|gmt|utc|bst|cet|cest|[ecmp][sd]?t|[+-]\d{2}:?\d{2}|"
+                r"ago|seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|yesterday|today|just now|on|at|[,|·•-])")
+_STAMP = re.compile(rf"^(?:{_STAMP_TOKEN}\s*)+$", re.IGNORECASE)
+_STAMP_DATE = re.compile(rf"{_MONTH}\s*\d|\d\s*{_MONTH}|\d{{4}}-\d{{2}}-\d{{2}}|\d[/.]\d{{1,2}}[/.]\d|\bago\b",
+                         re.IGNORECASE)
 # A line that only separates or ends articles: a rule of three or more marks ("-----",
 # "=====", "* * *", "###") or an end mark ("-30-", "(END)", "ENDS", "End of article").
 _SEPARATOR = re.compile(
@@ -55,6 +79,12 @@ _SEPARATOR = re.compile(
 _KICKER = re.compile(r"^([A-Z][A-Z0-9&’'.\-]*(?: [A-Z][A-Z0-9&’'.\-]*){0,3}):\s+(\S.*)$")
 _BYLINE = re.compile(
     r"^By\s+[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|van|von|al|bin|and|&))*(?:\s*,\s*[\w .'-]+)?$"
+)
+_AUTHOR_NAME = re.compile(r"^[A-Z][\w.'’-]+(?: (?:de|la|van|von|der|al|bin|[A-Z][\w.'’-]+)){1,3}$")
+_ROLE = re.compile(
+    r"\b(?:correspondent|editor|reporter|writer|columnist|journalist|contributor|analyst|producer|critic|"
+    r"bureau chief)s?$",
+    re.IGNORECASE,
 )
 # "WASHINGTON (Reuters) - ", "LONDON, Nov 7 (AFP) — ", "NEW YORK -- "
 _DATELINE = re.compile(
@@ -99,9 +129,31 @@ def is_separator(line: str) -> bool:
 
 
 def is_boilerplate(line: str) -> bool:
-    """Site furniture that is not part of any article ('Advertisement', 'Read more')."""
+    """Site furniture that is not part of any article's text: 'Advertisement', 'Read more',
+    '5 min read', 'Topics: ...', and publication stamps (`is_timestamp`)."""
     line = line.strip()
-    return len(line) < 120 and bool(_BOILERPLATE.match(line))
+    return len(line) < 120 and (bool(_BOILERPLATE.match(line)) or is_timestamp(line))
+
+
+def opens_article(line: str) -> bool:
+    """Furniture that sits at the top of an article, not the bottom of the one before: a
+    publication stamp or a reading time."""
+    line = line.strip()
+    return is_timestamp(line) or bool(_READING_TIME.match(line))
+
+
+def is_timestamp(line: str) -> bool:
+    """A publication stamp on a line of its own ('Published 10:32 GMT, 5 May 2024', 'Updated:
+    2 hours ago', 'May 5, 2024'): an optional 'Published'/'Updated' and then only a date
+    (with a month, or in figures) or a relative time, times and zones."""
+    line = line.strip()
+    if len(line) > 80:
+        return False
+    rest = _STAMP_PREFIX.sub("", line, count=1)
+    prefixed = rest != line
+    if not rest:
+        return False
+    return bool(_STAMP.match(rest)) and (bool(_STAMP_DATE.search(rest)) or (prefixed and any(c.isdigit() for c in rest)))
 
 
 def split_kicker(line: str) -> tuple[str, str] | None:
@@ -117,8 +169,45 @@ def split_kicker(line: str) -> tuple[str, str] | None:
 
 
 def is_byline(line: str) -> bool:
+    """'By Anna Smith', 'By Anna Smith, Reuters', or a name and the writer's role ('Sarah
+    Chen, Science correspondent', as `join_name_and_role` writes a two-line byline)."""
     line = line.strip()
-    return len(words(line)) <= 12 and bool(_BYLINE.match(line))
+    if len(words(line)) > 12:
+        return False
+    if _BYLINE.match(line):
+        return True
+    name, _, role = line.partition(", ")
+    return bool(role) and is_author_name(name) and is_role(role)
+
+
+def join_name_and_role(lines: list[str]) -> list[str]:
+    """Lines with each writer's name and role, on two lines of their own ('Sarah Chen' /
+    'Science correspondent'), joined into one byline line ('Sarah Chen, Science correspondent')."""
+    out: list[str] = []
+    for line in lines:
+        if out and is_role(line) and is_author_name(out[-1]):
+            out[-1] = f"{out[-1].strip()}, {line.strip()}"
+        else:
+            out.append(line)
+    return out
+
+
+def is_author_name(line: str) -> bool:
+    """A line that is only a person's name ('Sarah Chen', 'Ana de la Cruz')."""
+    return bool(_AUTHOR_NAME.match(line.strip()))
+
+
+def is_role(line: str) -> bool:
+    """A writer's role on a line of its own ('Science correspondent', 'Staff Writer')."""
+    line = line.strip()
+    return len(words(line)) <= 6 and bool(_ROLE.search(line)) and not ends_sentence(line)
+
+
+def byline_author(byline: str) -> str:
+    """The name in a byline: 'By Anna Smith' and 'Anna Smith, Science correspondent' give 'Anna Smith'."""
+    name = re.sub(r"^by\s+", "", byline.strip(), flags=re.IGNORECASE)
+    head, _, tail = name.partition(",")
+    return head.strip() if tail and is_role(tail) else name.strip()
 
 
 def split_dateline(paragraph: str) -> tuple[str, str] | None:

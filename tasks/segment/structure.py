@@ -70,7 +70,7 @@ def parse_article(lines: list[str], has_title: bool = False) -> ArticleStructure
 
     `has_title` says the source gave a title already, so no line is taken as one.
     """
-    lines = [ln.strip() for ln in lines if ln.strip()]
+    lines = layout.join_name_and_role([ln.strip() for ln in lines if ln.strip()])
     title = kicker = deck = byline = dateline = None
     captions: list[str] = []
     kept: list[str] = []
@@ -89,7 +89,7 @@ def parse_article(lines: list[str], has_title: bool = False) -> ArticleStructure
     if kept and (kick := layout.split_kicker(kept[0])):
         kicker, kept[0] = kick
     # A headline: short, no closing full stop, and prose follows (a kicker may sit in front).
-    if not has_title and len(kept) > 1 and layout.is_title_like(kept[0]):
+    if not has_title and len(kept) > 1 and layout.is_title_like(kept[0]) and not layout.is_byline(kept[0]):
         title = kept.pop(0)
     if kept and kept[0] and kicker is None and (kick := layout.split_kicker(kept[0])):
         kicker, kept[0] = kick
