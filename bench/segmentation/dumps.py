@@ -68,6 +68,12 @@ class DevArticle:
         return self.paragraphs[:m] + (" ".join(words[:cut]),)
 
 
+    def sentence_lines(self) -> tuple[str, ...]:
+        """The article one sentence per line, as wire copy and tabloids break paragraphs."""
+        from supplement import sentences  # supplement imports this module
+
+        return tuple(x for p in self.paragraphs for x in sentences(p))
+
     def reopened(self) -> DevArticle:
         """The article with an opening unlike Wikinews' (fixed per id): the day lead dropped,
         then maybe a dateline in another style, an agency tag, a byline line (training only)."""
@@ -209,7 +215,8 @@ def build_dump(
     layout: "none" (one paragraph per line, no blank lines), "blank" (a blank line between
     articles), "blank_para" (one blank line between paragraphs, two between articles),
     "per_line" (one article per line), "mixed" (each article either per paragraph or per line)
-    or "rule" (a separator line between articles, one kind per dump: "-----", "(END)", ...).
+    or "rule" (a separator line between articles, one kind per dump: "-----", "(END)", ...)
+    or "sentences" (one sentence per line, no blank lines; truncation is not applied).
     decorate: True, each article gets a kicker, byline, dateline and furniture as its id
     decides (`_decorate`); "web", also what a scraped page adds (`_web_furniture`).
     reopen_share: share of articles given a non-Wikinews opening (`DevArticle.reopened`).
@@ -223,6 +230,8 @@ def build_dump(
         if subhead_share and rng.random() < subhead_share:
             art = art.with_subheads()
         paras = art.truncated() if rng.random() < truncate_share else art.paragraphs
+        if layout == "sentences":
+            paras = art.sentence_lines()
         lines = ([art.title] if titles else []) + list(paras)
         if decorate:
             lines = _decorate(art, lines, titles)

@@ -39,6 +39,8 @@ CONDITIONS = {
     "unrelated, no titles, blank line between articles": ("unrelated", "blank", False, 0.0, False, 20, None),
     "unrelated, no titles, blank lines everywhere": ("unrelated", "blank_para", False, 0.0, False, 20, None),
     "unrelated, no titles, separator line between articles": ("unrelated", "rule", False, 0.0, False, 20, None),
+    "unrelated, titles, one sentence per line": ("unrelated", "sentences", True, 0.0, False, 20, None),
+    "unrelated, no titles, one sentence per line": ("unrelated", "sentences", False, 0.0, False, 20, None),
     "unrelated, one article per line, no titles": ("unrelated", "per_line", False, 0.0, False, 20, None),
     "unrelated, one article per line, 50% truncated": ("unrelated", "per_line", False, 0.5, False, 20, None),
     "unrelated, titles, kicker/byline/dateline/captions": ("unrelated", "none", True, 0.0, True, 20, None),
