@@ -67,7 +67,6 @@ class DevArticle:
             cut -= 1
         return self.paragraphs[:m] + (" ".join(words[:cut]),)
 
-
     def sentence_lines(self) -> tuple[str, ...]:
         """The article one sentence per line, as wire copy and tabloids break paragraphs."""
         from supplement import sentences  # supplement imports this module
@@ -168,7 +167,6 @@ def _decorate(art: DevArticle, lines: list[str], has_title: bool) -> list[str]:
     return lines
 
 
-_ROLES = ["Science correspondent", "Political editor", "Staff writer", "Business reporter"]
 _TOPICS = ["Politics", "World", "Business", "Science", "Health", "Sport", "Culture", "Technology"]
 
 
