@@ -26,7 +26,7 @@ from dumps import load_articles, split
 from metrics import auc
 from supplement import load_supplement
 from tasks.segment.features import content_words, topic_text
-from tasks.segment.seam import LowRankAdapters, encode_pairs
+from tasks.segment.seam import LowRankAdapters, encode_pairs, seam_pair
 
 RANK, ALPHA = 8, 16
 NEGATIVES_PER_ARTICLE = 4
@@ -100,7 +100,7 @@ def main() -> None:
 
     def logits(batch, grad: bool):
         with torch.set_grad_enabled(grad):
-            return head(encode_pairs(tok, model, [(p, q) for p, q, *_ in batch])).squeeze(-1)
+            return head(encode_pairs(tok, model, [seam_pair(p, q) for p, q, *_ in batch])).squeeze(-1)
 
     def evaluate(pairs) -> np.ndarray:
         model.eval()

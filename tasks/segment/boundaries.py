@@ -47,15 +47,15 @@ def dump_lines(text: str) -> list[Line]:
     A separator line (`layout.is_separator`: a rule or an end mark) is layout, not text: it
     is left out and counts as SEPARATOR_BLANKS blank lines, so the gap it marks is wider than
     any the dump leaves between paragraphs (a hard cut, `blank_rare`). A writer's name and
-    role on two lines make one byline line (`layout.join_name_and_role`).
+    role on two lines make one byline line (`layout.name_and_role`).
     """
     out, pos, blanks = [], 0, 0
     for raw in text.splitlines(keepends=True):
         stripped = raw.strip()
         if stripped and layout.is_separator(stripped):
             blanks += SEPARATOR_BLANKS
-        elif stripped and out and not blanks and layout.is_role(stripped) and layout.is_author_name(out[-1].text):
-            out[-1].text = layout.join_name_and_role([out[-1].text, stripped])[0]  # a two-line byline
+        elif stripped and out and not blanks and (byline := layout.name_and_role(out[-1].text, stripped)):
+            out[-1].text = byline
         elif stripped:
             lead = len(raw) - len(raw.lstrip())
             out.append(Line(stripped, pos + lead, blanks))

@@ -170,7 +170,7 @@ def split_kicker(line: str) -> tuple[str, str] | None:
 
 def is_byline(line: str) -> bool:
     """'By Anna Smith', 'By Anna Smith, Reuters', or a name and the writer's role ('Sarah
-    Chen, Science correspondent', as `join_name_and_role` writes a two-line byline)."""
+    Chen, Science correspondent', as `name_and_role` writes a two-line byline)."""
     line = line.strip()
     if len(words(line)) > 12:
         return False
@@ -180,13 +180,18 @@ def is_byline(line: str) -> bool:
     return bool(role) and is_author_name(name) and is_role(role)
 
 
+def name_and_role(name: str, role: str) -> str | None:
+    """A writer's name and role from two lines ('Sarah Chen' / 'Science correspondent') as one
+    byline line ('Sarah Chen, Science correspondent'); None unless they are a name and a role."""
+    return f"{name.strip()}, {role.strip()}" if is_role(role) and is_author_name(name) else None
+
+
 def join_name_and_role(lines: list[str]) -> list[str]:
-    """Lines with each writer's name and role, on two lines of their own ('Sarah Chen' /
-    'Science correspondent'), joined into one byline line ('Sarah Chen, Science correspondent')."""
+    """Lines with each two-line byline joined into one (`name_and_role`)."""
     out: list[str] = []
     for line in lines:
-        if out and is_role(line) and is_author_name(out[-1]):
-            out[-1] = f"{out[-1].strip()}, {line.strip()}"
+        if out and (joined := name_and_role(out[-1], line)):
+            out[-1] = joined
         else:
             out.append(line)
     return out

@@ -29,11 +29,11 @@ def seam_pair(prev: str, cur: str) -> tuple[str, str]:
     return " ".join(prev.split()[-SIDE_WORDS:]), " ".join(cur.split()[:SIDE_WORDS])
 
 
-def encode_pairs(tokenizer, model, pairs: list[tuple[str, str]]):
-    """The encoder's mean-pooled output for (prev, cur) pairs, each read as `seam_pair` trims
-    it (a torch tensor; gradients flow if the caller's mode allows): what the head scores,
-    the same in training and at run time."""
-    before, after = zip(*(seam_pair(p, c) for p, c in pairs))
+def encode_pairs(tokenizer, model, trimmed: list[tuple[str, str]]):
+    """The encoder's mean-pooled output for (prev, cur) pairs already trimmed by `seam_pair`
+    (a torch tensor; gradients flow if the caller's mode allows): what the head scores, the
+    same in training and at run time."""
+    before, after = zip(*trimmed)
     enc = tokenizer(list(before), list(after), truncation="longest_first", max_length=MAX_TOKENS, padding=True,
                     return_tensors="pt")
     hidden = model(**enc).last_hidden_state
