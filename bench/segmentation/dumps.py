@@ -73,6 +73,20 @@ class DevArticle:
 
         return tuple(x for p in self.paragraphs for x in sentences(p))
 
+    def wire_lines(self, paragraphs: tuple[str, ...] | None = None) -> tuple[str, ...]:
+        """The article (or these paragraphs of it) in wire-copy paragraphs of one or two
+        sentences (fixed per id): agencies and most news sites break paragraphs this short."""
+        from supplement import sentences
+
+        r, out = random.Random(self.seed("wire")), []
+        for p in self.paragraphs if paragraphs is None else paragraphs:
+            sents = sentences(p)
+            while sents:
+                take = 2 if len(sents) > 1 and r.random() < 0.4 else 1
+                out.append(" ".join(sents[:take]))
+                sents = sents[take:]
+        return tuple(out)
+
     def reopened(self) -> DevArticle:
         """The article with an opening unlike Wikinews' (fixed per id): the day lead dropped,
         then maybe a dateline in another style, an agency tag, a byline line (training only)."""
@@ -157,11 +171,13 @@ def _decorate(art: DevArticle, lines: list[str], has_title: bool) -> list[str]:
         city = r.choice(_CITIES)
         tail = f" ({r.choice(_AGENCIES)})" if r.random() < 0.6 else f", {r.choice(_MONTHS)} {r.randint(1, 28)}"
         lines[body_at] = f"{city}{tail} - {lines[body_at]}"
-    if r.random() < 0.4:
+    bylined = r.random() < 0.4
+    if bylined:
         lines.insert(body_at, f"By {r.choice(_FIRST)} {r.choice(_LAST)}")
     if r.random() < 0.3:
         word = max(art.title.split(), key=len).strip(",.:'\"").upper()
-        lines[0] = f"{word}: {lines[0]}"
+        top = 1 if bylined and not has_title else 0  # a kicker heads the headline or the lead, not a byline
+        lines[top] = f"{word}: {lines[top]}"
     if len(lines) > 2 and r.random() < 0.5:
         lines.insert(r.randint(body_at + 1, len(lines) - 1), r.choice(_FURNITURE))
     return lines
@@ -214,7 +230,8 @@ def build_dump(
     articles), "blank_para" (one blank line between paragraphs, two between articles),
     "per_line" (one article per line), "mixed" (each article either per paragraph or per line)
     or "rule" (a separator line between articles, one kind per dump: "-----", "(END)", ...)
-    or "sentences" (one sentence per line, no blank lines; truncation is not applied).
+    or "sentences" (one sentence per line, no blank lines; truncation is not applied)
+    or "wire" (paragraphs of one or two sentences, no blank lines).
     decorate: True, each article gets a kicker, byline, dateline and furniture as its id
     decides (`_decorate`); "web", also what a scraped page adds (`_web_furniture`).
     reopen_share: share of articles given a non-Wikinews opening (`DevArticle.reopened`).
@@ -230,6 +247,8 @@ def build_dump(
         paras = art.truncated() if rng.random() < truncate_share else art.paragraphs
         if layout == "sentences":
             paras = art.sentence_lines()
+        elif layout == "wire":
+            paras = art.wire_lines(paras)
         lines = ([art.title] if titles else []) + list(paras)
         if decorate:
             lines = _decorate(art, lines, titles)

@@ -29,7 +29,7 @@ from tasks.segment.boundary_model import load_models
 from tasks.segment.boundaries import TOPIC_THRESHOLD, boundary_scores, decide, dump_lines, with_their_tops
 from tasks.segment.features import topic_text
 
-# name: (topic, layout, titles, truncate_share, decorate, articles per dump, target Pk)
+# name: (topic, layout, titles, truncate_share, decorate, articles per dump (or a range), target Pk)
 CONDITIONS = {
     "unrelated, titles": ("unrelated", "none", True, 0.0, False, 20, 0.02),
     "unrelated, no titles": ("unrelated", "none", False, 0.0, False, 20, 0.04),
@@ -46,6 +46,12 @@ CONDITIONS = {
     "unrelated, titles, kicker/byline/dateline/captions": ("unrelated", "none", True, 0.0, True, 20, None),
     "unrelated, titles, dressed as scraped web pages": ("unrelated", "none", True, 0.0, "web", 20, None),
     "unrelated, no titles, dressed as scraped web pages": ("unrelated", "none", False, 0.0, "web", 20, None),
+    "unrelated, titles, wire paragraphs": ("unrelated", "wire", True, 0.0, False, 20, None),
+    "unrelated, no titles, wire paragraphs": ("unrelated", "wire", False, 0.0, False, 20, None),
+    # small dumps like the bundled sample: a few articles, short paragraphs, many cut off
+    "a few articles, titles, wire paragraphs, 50% truncated": ("unrelated", "wire", True, 0.5, False, (3, 6), None),
+    "a few articles, no titles, wire paragraphs, 50% truncated": ("unrelated", "wire", False, 0.5, False, (3, 6), None),
+    "a few articles, titles, 50% truncated": ("unrelated", "none", True, 0.5, False, (3, 6), None),
 }
 
 
@@ -80,7 +86,8 @@ def main() -> None:
         pks, wds, counts, secs = [], [], np.zeros(3, int), []
         false_cuts, missed = Counter(), Counter()  # by article id
         for _ in range(args.dumps):
-            group = one_topic_groups(articles, cents, size, rng) if topic == "one_topic" else rng.sample(articles, size)
+            n = rng.randint(*size) if isinstance(size, tuple) else size
+            group = one_topic_groups(articles, cents, n, rng) if topic == "one_topic" else rng.sample(articles, n)
             d = build_dump(group, layout, titles, trunc, dec, rng)
             lines = dump_lines(d.text)
             emb = None if args.layout_only else cache.encode([topic_text(ln.text) for ln in lines])

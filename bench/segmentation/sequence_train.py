@@ -110,9 +110,11 @@ def main() -> None:
                     help="shares of the sequence model in the averaged log-odds (several: the best out of fold)")
     ap.add_argument("--band", type=int, default=BAND, help="neighbours each side whose similarity a row holds")
     ap.add_argument("--continuation", action="store_true", help="the GRUs also read the continuation openers")
+    ap.add_argument("--wire", type=float, default=T.WIRE_SHARE, help="as train.py's --wire (give both the same)")
     ap.add_argument("--model", default=str(MODEL), help="the boundary model file whose network it joins")
     ap.add_argument("--out", default=str(MODEL), help="where the model file goes (the weights go beside it)")
     args = ap.parse_args()
+    T.WIRE_SHARE = args.wire
     t0 = time.time()
     torch.set_num_threads(2)
     base = json.loads(Path(args.model).read_text())

@@ -52,14 +52,17 @@ DECODER_GRID = dict(bias=[-1.0, 0.0, 1.0, 2.0], coherence=[0.0, 1.0, 2.0], one_l
 HEADLESS_GRID = [0.0, 1.0, 2.0, 3.0, 5.0, 8.0]  # tuned after the others, on the same out-of-fold scores
 FIXED_DECODER = DecoderParams(bias=1.0, coherence=1.0, one_line=0.0, two_lines=1.0, headless=3.0)
 REOPEN_SHARE, SUBHEAD_SHARE = 0.0, 0.0  # 0.4, 0.3 measured worse on the held-out evaluation (bench/README.md)
+WIRE_SHARE = 0.0  # of dumps whose paragraphs are re-broken as wire copy's (`DevArticle.wire_lines`; --wire)
 
 
 def training_dumps(articles, cents, n: int, seed: int):
     rng = random.Random(seed)
+    wire = random.Random(seed + 1000)  # its own draws, so that --wire 0 builds the dumps it always built
     for _ in range(n):
         size = min(len(articles), rng.randint(3, 25))
         group = one_topic_groups(articles, cents, size, rng) if rng.random() < 0.5 else rng.sample(articles, size)
         layout = rng.choice(["none", "none", "none", "blank", "blank_para", "per_line", "mixed"])
+        layout = "wire" if layout == "none" and wire.random() < WIRE_SHARE else layout
         yield build_dump(
             group, layout, titles=rng.random() < 0.5, truncate_share=rng.choice([0.0, 0.0, 0.3, 0.8]),
             decorate=layout not in ("per_line", "mixed") and rng.random() < 0.4, rng=rng,
@@ -143,11 +146,13 @@ def train(name: str, names: list[str], folds, kind: str, tuning: str | None) -> 
 
 
 def main() -> None:
-    global REOPEN_SHARE, SUBHEAD_SHARE, NET_SEED, N_NETS
+    global REOPEN_SHARE, SUBHEAD_SHARE, WIRE_SHARE, NET_SEED, N_NETS
     ap = argparse.ArgumentParser()
     ap.add_argument("--supplement", action="store_true", help="add the paragraphed flat supplement (see bench/README.md)")
     ap.add_argument("--reopen", type=float, default=REOPEN_SHARE, help="share of articles with non-Wikinews openings")
     ap.add_argument("--subheads", type=float, default=SUBHEAD_SHARE, help="share of articles with crossheads")
+    ap.add_argument("--wire", type=float, default=WIRE_SHARE,
+                    help="share of the no-separator dumps written in wire-copy paragraphs of one or two sentences")
     ap.add_argument("--vector-cues", action="store_true", help="the learned opening-line cue (vector_cues.py), cross-fitted per fold")
     ap.add_argument("--continuation", action="store_true", help="the continuation openers (continuation.py) as cues")
     ap.add_argument("--cohesion", action="store_true", help="wide-window name cohesion (cohesion.py) as cues")
@@ -159,7 +164,7 @@ def main() -> None:
     ap.add_argument("--decoder-tuning", choices=["joint", "split", "fixed"], default="joint", help="see tune_decoder")
     ap.add_argument("--out", default=str(ROOT / "tasks" / "segment" / "boundary_model.json"))
     args = ap.parse_args()
-    REOPEN_SHARE, SUBHEAD_SHARE, NET_SEED, N_NETS = args.reopen, args.subheads, args.net_seed, args.nets
+    REOPEN_SHARE, SUBHEAD_SHARE, WIRE_SHARE, NET_SEED, N_NETS = args.reopen, args.subheads, args.wire, args.net_seed, args.nets
     t0 = time.time()
     cache = EmbeddingCache()
     articles = split(load_articles(), "train") + (load_supplement() if args.supplement else [])
