@@ -80,6 +80,8 @@ class GapScores:
     embeddings: np.ndarray | None = None  # content lines' embeddings: the first line's, then one per candidate
     words: np.ndarray | None = None  # content lines' word counts, in the same order
     decoder: DecoderParams | None = None  # whole-dump decoding settings trained with the model
+    layout_prob: np.ndarray | None = None  # the layout-only model's probability per candidate
+    opens_with_byline: bool = False  # the first content line is a byline, not a headline
 
 
 def boundary_scores(
@@ -121,6 +123,9 @@ def boundary_scores(
         rows = sequence_inputs(X[:, [names.index(f) for f in gru.features]], scores.embeddings, gru.band)
         logit = (1 - sequence[1]) * logit + sequence[1] * gru.logit(rows)
     scores.prob = 1.0 / (1.0 + np.exp(-logit))
+    if embeddings is not None and idx:  # the decoder weighs some cuts against layout alone
+        lay = models["layout"]
+        scores.layout_prob = lay.predict(X[:, [names.index(f) for f in lay.features]])
     scores.cue = [model.features[j] for j in model.contributions(own).argmax(1)] if idx else []
     scores.threshold = model.threshold
     scores.decoder = models.get("decoder")
@@ -129,12 +134,13 @@ def boundary_scores(
 
 def scores_from_features(lines: list[Line], X: np.ndarray, idx: list[int], embeddings: np.ndarray | None) -> GapScores:
     """GapScores for computed features, before any model has scored them (probabilities 0)."""
-    content, n_words = None, None
+    content, n_words, byline = None, None, False
     if idx:
         rows = [next(i for i in range(idx[0]) if not _furniture(lines[i].text))] + idx
         n_words = np.array([len(layout.words(lines[i].text)) for i in rows])
         content = embeddings[rows] if embeddings is not None else None
-    return GapScores(idx, X, np.zeros(len(idx)), [""] * len(idx), 0.5, content, n_words)
+        byline = layout.is_byline(lines[rows[0]].text)
+    return GapScores(idx, X, np.zeros(len(idx)), [""] * len(idx), 0.5, content, n_words, opens_with_byline=byline)
 
 
 def find_boundaries(
@@ -160,15 +166,25 @@ def find_boundaries(
     return with_their_tops(lines, decide(scores, topic_threshold, boundary_threshold, decoder))
 
 
+def _heads_article(text: str) -> bool:
+    return layout.opens_article(text) or layout.is_byline(text)
+
+
 def with_their_tops(lines: list[Line], found: list[Boundary]) -> list[Boundary]:
-    """Boundaries moved back over the furniture that heads an article (a publication stamp, a
-    reading time: `layout.opens_article`), which the models skip like any furniture, so that
-    it goes with its own article and not to the foot of the one before."""
+    """Boundaries moved back over the lines that head an article: furniture (a publication
+    stamp, a reading time: `layout.opens_article`), which the models skip, and a byline,
+    which a cue on the lead (a kicker, a dateline) passes by; so they go with their own
+    article and not to the foot of the one before. A boundary left with nothing but such
+    lines above it, back to the previous one, is that same start and is dropped."""
     out, previous = [], 0
     for b in found:
         start = b.index
-        while start - 1 > previous and layout.opens_article(lines[start - 1].text):
+        while start - 1 > previous and _heads_article(lines[start - 1].text):
             start -= 1
+        if all(_heads_article(ln.text) or _furniture(ln.text) for ln in lines[previous:start]):
+            if out and b.confidence > out[-1].confidence:
+                out[-1] = Boundary(out[-1].index, b.confidence, b.cue)
+            continue
         out.append(Boundary(start, b.confidence, b.cue))
         previous = start
     return out
@@ -202,10 +218,13 @@ def _headline_habit(scores: GapScores, col: dict[str, int]) -> np.ndarray:
     f = scores.features
     # a byline after a headline, or a line right under another title-like one (a deck, a
     # headline under its kicker), is part of the same article's top, not a new start
-    heads = (f[:, col["cur_title_then_prose"]] > 0) & (f[:, col["cur_byline"]] == 0) & (f[:, col["prev_title_like"]] == 0)
+    # a headline is followed by prose or by its byline
+    headed = (f[:, col["cur_title_then_prose"]] > 0) | ((f[:, col["cur_title_like"]] > 0) & (f[:, col["next_byline"]] > 0))
+    heads = headed & (f[:, col["cur_byline"]] == 0) & (f[:, col["prev_title_like"]] == 0)
     if not len(heads):
         return heads
-    opens = f[0, col["prev_title_like"]] > 0 and f[0, col["cur_title_like"]] == 0
+    opens = (f[0, col["prev_title_like"]] > 0 and not scores.opens_with_byline
+             and (f[0, col["cur_title_like"]] == 0 or f[0, col["cur_byline"]] > 0))
     n_heads = int(heads.sum()) + int(opens)
     habit = n_heads >= _HEADLINE_MIN and (opens or n_heads * _HEADLINE_EVERY >= len(heads) + 1)
     return heads if habit else np.zeros_like(heads)
@@ -296,10 +315,11 @@ def _decode(
 ) -> dict[int, Boundary]:
     """Layout-rule cuts as given; between them, the decoder's best segmentation. `headline`
     (a dump that heads its articles): candidates that start a headline; the others cost
-    `params.headless` more log-odds."""
+    `params.headless` more log-odds, and one between two prose lines may be no likelier
+    than the layout model finds it, give or take `params.layout_margin` (`_unheaded_gain`)."""
     gain = log_odds(scores.prob)
     if headline is not None:
-        gain = gain - params.headless * ~headline
+        gain = _unheaded_gain(scores, gain, headline, params.layout_margin) - params.headless * ~headline
     found = dict(hard)
     edges = [0] + [k + 1 for k in sorted(hard)] + [len(scores.index) + 1]
     for a, b in zip(edges, edges[1:]):
@@ -308,6 +328,21 @@ def _decode(
             k = a + r - 1
             found[k] = Boundary(scores.index[k], round(float(scores.prob[k]), 3), scores.cue[k])
     return found
+
+
+def _unheaded_gain(scores: GapScores, gain: np.ndarray, headline: np.ndarray, margin: float | None) -> np.ndarray:
+    """In a dump that heads its articles, an article without a headline shows on layout: a
+    line that is a whole article, a truncation. Between two prose lines with no headline, the
+    topic models alone (short paragraphs, a story that turns to its background) would cut
+    where layout sees none, so there their log-odds are capped at the layout model's plus
+    `margin` (None: no cap). Next to a title-like line the cap is off: the headline flag
+    misses headlines after a short cut-off line, and subheads are the topic models' call."""
+    if margin is None or scores.layout_prob is None:
+        return gain
+    col = {f: j for j, f in enumerate(LAYOUT_FEATURES)}
+    f = scores.features
+    prose = (f[:, col["cur_title_like"]] == 0) & (f[:, col["prev_title_like"]] == 0) & ~headline
+    return np.where(prose, np.minimum(gain, log_odds(scores.layout_prob) + margin), gain)
 
 
 def _segment_topic_cuts(emb: np.ndarray, a: int, b: int, threshold: float, before: int = 3, after: int = 2):

@@ -76,6 +76,14 @@ _SEPARATOR = re.compile(
     re.IGNORECASE,
 )
 # An all-caps label before a colon that opens a piece: "OUTRAGE: ...", "EXCLUSIVE: ...".
+# words a headline never ends on but a line cut off mid-sentence often does (particles, which
+# end headlines such as "sworn in" and "called off", are not here)
+_DANGLING = frozenset(
+    "the a an and or nor but of to for with at by from than that which who whose whom his her its their our your my "
+    "is are was were be been being has have had will would shall should can could may might must "
+    "after before about into onto during against without within between among through towards toward upon "
+    "despite including".split()
+)
 _KICKER = re.compile(r"^([A-Z][A-Z0-9&’'.\-]*(?: [A-Z][A-Z0-9&’'.\-]*){0,3}):\s+(\S.*)$")
 _BYLINE = re.compile(
     r"^By\s+[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|van|von|al|bin|and|&))*(?:\s*,\s*[\w .'-]+)?$"
@@ -228,10 +236,14 @@ def split_dateline(paragraph: str) -> tuple[str, str] | None:
 
 
 def is_title_like(line: str, max_words: int = 20) -> bool:
-    """A short line without terminal punctuation that reads as a headline or subhead."""
+    """A short line without terminal punctuation that reads as a headline or subhead (not a
+    fragment that stops on an article, a conjunction or an auxiliary, as a cut-off line does)."""
     line = line.strip()
-    n = len(words(line))
+    w = words(line)
+    n = len(w)
     if n == 0 or n > max_words or ends_sentence(line) or line.endswith((":", ",", ";")):
+        return False
+    if n > 1 and w[-1] in _DANGLING:
         return False
     first = line.lstrip("\"'“‘([")[:1]
     return first.isupper() or first.isdigit()
