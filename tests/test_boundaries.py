@@ -16,13 +16,13 @@ from tasks.segment.boundaries import (
     SEPARATOR_BLANKS,
     Boundary,
     _headline_habit,
-    _unheaded_gain,
+    _headed_dump_gain,
     boundary_scores,
     dump_lines,
     find_boundaries,
     with_their_tops,
 )
-from tasks.segment.decode import log_odds
+from tasks.segment.decode import DecoderParams, log_odds
 from tasks.segment.features import ALL_FEATURES, LAYOUT_FEATURES
 from tasks.segment.layout import is_separator, is_title_like
 
@@ -353,15 +353,22 @@ def test_boundaries_with_only_head_lines_between_them_are_one_start():
     assert [(b.index, b.confidence) for b in found] == [(1, 0.95)]
 
 
-def test_a_cut_between_prose_lines_in_a_headed_dump_is_capped_at_layouts_odds():
+def test_a_headed_dump_holds_the_models_odds_to_what_its_layout_shows():
     scores = _scored([x for a in ARTICLES for x in a])
     col = LAYOUT_COLUMNS
     headline = _headline_habit(scores, col)
-    scores.prob = np.full(len(scores.index), 0.999)
-    scores.layout_prob = np.full(len(scores.index), 0.01)
-    gain = _unheaded_gain(scores, log_odds(scores.prob), headline, 3.0)
     prose = (scores.features[:, col["cur_title_like"]] == 0) & (scores.features[:, col["prev_title_like"]] == 0)
-    assert headline.sum() == 3 and prose.sum() > 5
-    assert np.allclose(gain[prose & ~headline], log_odds(np.array([0.01]))[0] + 3.0)
-    assert np.allclose(gain[headline | ~prose], log_odds(np.array([0.999]))[0])
-    assert np.array_equal(_unheaded_gain(scores, log_odds(scores.prob), headline, None), log_odds(scores.prob))
+    assert headline.sum() == 3 and (prose & ~headline).sum() > 5
+    unheaded = prose & ~headline
+    # the topic models certain of a cut everywhere, layout of none: prose gaps are capped
+    scores.prob, scores.layout_prob = np.full(len(headline), 0.999), np.full(len(headline), 0.01)
+    gain = _headed_dump_gain(scores, log_odds(scores.prob), headline, DecoderParams(layout_margin=3.0))
+    assert np.allclose(gain[unheaded], log_odds(np.array([0.01]))[0] + 3.0)
+    assert np.allclose(gain[~unheaded], log_odds(np.array([0.999]))[0])
+    # the topic models sure of none, layout sure of a cut: headlines are raised to layout's odds
+    scores.prob, scores.layout_prob = np.full(len(headline), 0.01), np.full(len(headline), 0.95)
+    gain = _headed_dump_gain(scores, log_odds(scores.prob), headline, DecoderParams(headline_margin=0.0))
+    assert np.allclose(gain[headline], log_odds(np.array([0.95]))[0])
+    assert np.allclose(gain[~headline], log_odds(np.array([0.01]))[0])
+    off = DecoderParams(layout_margin=None, headline_margin=None)
+    assert np.array_equal(_headed_dump_gain(scores, log_odds(scores.prob), headline, off), log_odds(scores.prob))

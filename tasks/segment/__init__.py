@@ -67,11 +67,11 @@ class Segmenter(Step):
     """Records to articles: dumps are split, every article is parsed into its parts."""
 
     name = "segment"
-    # 5: in a headed dump a cut between prose lines needs layout's support; a headline may
-    # carry a byline; a line ending on "the"/"were" is a fragment, not a headline; a byline
-    # goes with the article it heads. 4: separator lines are layout; stamps, reading times,
-    # tags, image captions, wire credits and name-and-role bylines are recognised; 3: the gap
-    # sequence model joins the network
+    # 5: in a headed dump a cut between prose lines needs layout's support and a headline gets
+    # at least layout's odds; a headline may carry a byline; a line ending on "the"/"were" is
+    # a fragment, not a headline; a byline goes with the article it heads. 4: separator lines
+    # are layout; stamps, reading times, tags, image captions, wire credits and name-and-role
+    # bylines are recognised; 3: the gap sequence model joins the network
     version = "5"
 
     def __init__(

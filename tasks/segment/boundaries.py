@@ -216,9 +216,9 @@ _PART_SIM_MAX, _PART_MIN_LINES, _PART_MIN_WORDS = 0.3, 2, 50
 def _headline_habit(scores: GapScores, col: dict[str, int]) -> np.ndarray:
     """Per candidate: it starts a headline in a dump that uses headlines (all False otherwise)."""
     f = scores.features
-    # a byline after a headline, or a line right under another title-like one (a deck, a
-    # headline under its kicker), is part of the same article's top, not a new start
-    # a headline is followed by prose or by its byline
+    # a headline is followed by prose or by its byline; a byline after a headline, or a line
+    # right under another title-like one (a deck, a headline under its kicker), is part of
+    # the same article's top, not a new start
     headed = (f[:, col["cur_title_then_prose"]] > 0) | ((f[:, col["cur_title_like"]] > 0) & (f[:, col["next_byline"]] > 0))
     heads = headed & (f[:, col["cur_byline"]] == 0) & (f[:, col["prev_title_like"]] == 0)
     if not len(heads):
@@ -314,12 +314,12 @@ def _decode(
     scores: GapScores, hard: dict[int, Boundary], params: DecoderParams, headline: np.ndarray | None = None
 ) -> dict[int, Boundary]:
     """Layout-rule cuts as given; between them, the decoder's best segmentation. `headline`
-    (a dump that heads its articles): candidates that start a headline; the others cost
-    `params.headless` more log-odds, and one between two prose lines may be no likelier
-    than the layout model finds it, give or take `params.layout_margin` (`_unheaded_gain`)."""
+    (a dump that heads its articles): candidates that start a headline; the models' odds are
+    held to what layout shows (`_headed_dump_gain`), and the others cost `params.headless`
+    more log-odds."""
     gain = log_odds(scores.prob)
     if headline is not None:
-        gain = _unheaded_gain(scores, gain, headline, params.layout_margin) - params.headless * ~headline
+        gain = _headed_dump_gain(scores, gain, headline, params) - params.headless * ~headline
     found = dict(hard)
     edges = [0] + [k + 1 for k in sorted(hard)] + [len(scores.index) + 1]
     for a, b in zip(edges, edges[1:]):
@@ -330,19 +330,29 @@ def _decode(
     return found
 
 
-def _unheaded_gain(scores: GapScores, gain: np.ndarray, headline: np.ndarray, margin: float | None) -> np.ndarray:
-    """In a dump that heads its articles, an article without a headline shows on layout: a
-    line that is a whole article, a truncation. Between two prose lines with no headline, the
-    topic models alone (short paragraphs, a story that turns to its background) would cut
-    where layout sees none, so there their log-odds are capped at the layout model's plus
-    `margin` (None: no cap). Next to a title-like line the cap is off: the headline flag
-    misses headlines after a short cut-off line, and subheads are the topic models' call."""
-    if margin is None or scores.layout_prob is None:
+def _headed_dump_gain(scores: GapScores, gain: np.ndarray, headline: np.ndarray, params: DecoderParams) -> np.ndarray:
+    """The models' log-odds in a dump that heads its articles, held to what its layout shows.
+
+    There an article without a headline shows on layout (a line that is a whole article, a
+    truncation), so between two prose lines with no headline the topic models alone (short
+    paragraphs, a story that turns to its background) may be no likelier than the layout
+    model, plus `params.layout_margin`. Next to a title-like line this cap is off: subheads
+    are the topic models' call, and the headline flag misses a headline under a short cut-off
+    line. A headline, in turn, is no less likely than the layout model finds it, less
+    `params.headline_margin`: neighbours on one topic or a few short pieces leave the topic
+    models little contrast. None turns either off; so does a dump scored without embeddings.
+    """
+    if scores.layout_prob is None:
         return gain
-    col = {f: j for j, f in enumerate(LAYOUT_FEATURES)}
-    f = scores.features
-    prose = (f[:, col["cur_title_like"]] == 0) & (f[:, col["prev_title_like"]] == 0) & ~headline
-    return np.where(prose, np.minimum(gain, log_odds(scores.layout_prob) + margin), gain)
+    layout_gain = log_odds(scores.layout_prob)
+    if params.headline_margin is not None:
+        gain = np.where(headline, np.maximum(gain, layout_gain - params.headline_margin), gain)
+    if params.layout_margin is not None:
+        col = {f: j for j, f in enumerate(LAYOUT_FEATURES)}
+        f = scores.features
+        prose = (f[:, col["cur_title_like"]] == 0) & (f[:, col["prev_title_like"]] == 0) & ~headline
+        gain = np.where(prose, np.minimum(gain, layout_gain + params.layout_margin), gain)
+    return gain
 
 
 def _segment_topic_cuts(emb: np.ndarray, a: int, b: int, threshold: float, before: int = 3, after: int = 2):

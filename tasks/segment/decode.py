@@ -31,9 +31,11 @@ class DecoderParams:
     center: bool = False  # subtract the stretch's mean embedding first (what all its lines share)
     max_lines: int = 300  # longest segment considered (cost: lines x max_lines)
     headless: float = 3.0  # in a dump that heads its articles: extra cost of a cut without a headline
-    # ... and the most a cut without a headline between prose lines may exceed the layout
-    # model's log-odds by (None: no cap; `boundaries._unheaded_gain`)
+    # ... the most a cut without a headline between prose lines may exceed the layout model's
+    # log-odds by, and the most a headline may fall short of them by (None: no such bound;
+    # `boundaries._headed_dump_gain`)
     layout_margin: float | None = 3.0
+    headline_margin: float | None = 0.0
 
     def to_dict(self) -> dict:
         return {k: round(v, 4) if isinstance(v, float) else v for k, v in self.__dict__.items()}

@@ -75,8 +75,7 @@ _SEPARATOR = re.compile(
     r"^(?:(?:[-=*_~#•·+]\s*){3,}|-\s*30\s*-|\(?ends?\)?|end of (?:article|story|report|text))\.?$",
     re.IGNORECASE,
 )
-# An all-caps label before a colon that opens a piece: "OUTRAGE: ...", "EXCLUSIVE: ...".
-# words a headline never ends on but a line cut off mid-sentence often does (particles, which
+# Words a headline never ends on but a line cut off mid-sentence often does (particles, which
 # end headlines such as "sworn in" and "called off", are not here)
 _DANGLING = frozenset(
     "the a an and or nor but of to for with at by from than that which who whose whom his her its their our your my "
@@ -84,6 +83,7 @@ _DANGLING = frozenset(
     "after before about into onto during against without within between among through towards toward upon "
     "despite including".split()
 )
+# An all-caps label before a colon that opens a piece: "OUTRAGE: ...", "EXCLUSIVE: ...".
 _KICKER = re.compile(r"^([A-Z][A-Z0-9&’'.\-]*(?: [A-Z][A-Z0-9&’'.\-]*){0,3}):\s+(\S.*)$")
 _BYLINE = re.compile(
     r"^By\s+[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|van|von|al|bin|and|&))*(?:\s*,\s*[\w .'-]+)?$"
@@ -237,7 +237,8 @@ def split_dateline(paragraph: str) -> tuple[str, str] | None:
 
 def is_title_like(line: str, max_words: int = 20) -> bool:
     """A short line without terminal punctuation that reads as a headline or subhead (not a
-    fragment that stops on an article, a conjunction or an auxiliary, as a cut-off line does)."""
+    fragment that stops on an article, a conjunction, an auxiliary or a preposition, as a line
+    cut off mid-sentence does)."""
     line = line.strip()
     w = words(line)
     n = len(w)
