@@ -24,6 +24,8 @@ from tasks.segment.seam import seam_scorer
 from tasks.segment.sequence_model import load_sequence_model, sequence_inputs
 
 SEPARATOR_BLANKS = 2  # blank lines a separator line counts as (see dump_lines)
+# a layout feature's column in any model's feature rows (layout columns come first in every model)
+LAYOUT_COLUMN = {f: j for j, f in enumerate(LAYOUT_FEATURES)}
 TOPIC_THRESHOLD = 0.15  # window cosine below which a topic shift inside a layout stretch is cut
 
 
@@ -255,7 +257,7 @@ def decide(
        diluting the contrast. `topic_threshold` 0 turns the whole pass off.
     """
     cut = scores.threshold if boundary_threshold is None else boundary_threshold
-    col = {f: j for j, f in enumerate(LAYOUT_FEATURES)}  # layout columns come first in every model
+    col = LAYOUT_COLUMN
     whole = np.zeros(len(scores.index) + 1, dtype=bool)
     per_line = False
     if scores.words is not None:
@@ -348,8 +350,7 @@ def _headed_dump_gain(scores: GapScores, gain: np.ndarray, headline: np.ndarray,
     if params.headline_margin is not None:
         gain = np.where(headline, np.maximum(gain, layout_gain - params.headline_margin), gain)
     if params.layout_margin is not None:
-        col = {f: j for j, f in enumerate(LAYOUT_FEATURES)}
-        f = scores.features
+        f, col = scores.features, LAYOUT_COLUMN
         prose = (f[:, col["cur_title_like"]] == 0) & (f[:, col["prev_title_like"]] == 0) & ~headline
         gain = np.where(prose, np.minimum(gain, layout_gain + params.layout_margin), gain)
     return gain
