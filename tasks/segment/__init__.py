@@ -67,12 +67,15 @@ class Segmenter(Step):
     """Records to articles: dumps are split, every article is parsed into its parts."""
 
     name = "segment"
+    # 6: bylines in more forms (outlet, capitals, two writers), datelines with the agency in
+    # brackets, section labels as kickers, question headlines, a deck with a full stop above a
+    # byline or datelined lead, Guardian-style captions; authors without the outlet.
     # 5: in a headed dump a cut between prose lines needs layout's support and a headline gets
     # at least layout's odds; a headline may carry a byline; a line ending on "the"/"were" is
     # a fragment, not a headline; a byline goes with the article it heads. 4: separator lines
     # are layout; stamps, reading times, tags, image captions, wire credits and name-and-role
     # bylines are recognised; 3: the gap sequence model joins the network
-    version = "5"
+    version = "6"
 
     def __init__(
         self,
@@ -132,7 +135,7 @@ def _article(rec: SourceRecord, st: ArticleStructure, position: int, location: s
         url=rec.url,
         # a dump gives no date of its own: the article's publication stamp line, if it has one
         published_at=rec.published_at or date_in_text(*[b for b in st.boilerplate if layout.is_timestamp(b)]),
-        authors=list(rec.authors) or ([layout.byline_author(st.byline)] if st.byline else []),
+        authors=list(rec.authors) or (layout.byline_authors(st.byline) if st.byline else []),
         language=rec.language,
         is_truncated=st.is_truncated,
         truncation_reason=st.truncation_reason,

@@ -9,7 +9,7 @@ import re
 
 # A sentence is complete when it ends in terminal punctuation, possibly followed by
 # closing quotes or brackets ("...," he said." / "(AFP)." / "… ?”").
-_TERMINAL = re.compile(r"""[.!?…](?:["'”’»)\]]+)?$|[.!?]["'”’»]?\s*\((?:[A-Z][\w .]*)\)$""")
+_TERMINAL = re.compile(r"""[.!?…](?:[\s\u2009\u00a0]?["'”’»)\]]+)*$|[.!?]["'”’»]?\s*\((?:[A-Z][\w .]*)\)$""")
 _ELLIPSIS = re.compile(r"(?:\.\.\.|…)\s*(?:\[\.\.\.\]|\[…\])?$|\[(?:\.\.\.|…)\]$")
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 
@@ -31,7 +31,9 @@ _CREDIT_ONLY = re.compile(
 # "Rescuers search the rubble. REUTERS/Jane Doe", "... (Photo: AFP)".
 _CREDIT_TAIL = re.compile(
     rf"[.!?]?\s*(?:\((?:(?:photo|image|picture)s?\s*(?:by|:)\s*)?[\w .'-]*{_AGENCY}[\w ./'-]*\)"
-    rf"|{_AGENCY.upper()}/[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){{0,3}})$",
+    rf"|{_AGENCY.upper()}/[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){{0,3}}"
+    # "Crowds outside the court. Photograph: Jane Doe/Reuters"
+    rf"|(?:^|[.!?)]\s+)(?:photograph|photo|picture|illustration)s?\s*:\s*[A-Z][\w .,&'’/-]{{1,60}})$",
     re.IGNORECASE,
 )
 # Teaser endings: the article goes on behind a link or a paywall.
@@ -47,7 +49,7 @@ _BOILERPLATE = re.compile(
     r"related(?: articles?| stories| coverage)?:?.*|share(?: this)?(?: article| story)?(?: on \w+)?|"
     r"click here\b.*|sign up\b.*|subscribe\b.*|story continues below(?: advertisement)?|"
     r"continue reading\b.*|follow (?:us|me) on\b.*|most (?:read|popular)|recommended(?: stories)?|"
-    r"(?:copyright|©)\b.*|all rights reserved\.?|this article (?:was|is) (?:updated|published)\b.*|"
+    r"(?:copyright\b|©).*|all rights reserved\.?|this article (?:was|is) (?:updated|published)\b.*|"
     r"(?:print|email|tweet|facebook|whatsapp|linkedin)(?:\s*[|·•]\s*\w+)*|"
     rf"{_READING}|(?:topics?|tags?|filed under|related topics|categories)\s*:.*)$",  # and tags: "Topics: ..."
     re.IGNORECASE,
@@ -84,10 +86,23 @@ _DANGLING = frozenset(
     "despite including".split()
 )
 # An all-caps label before a colon that opens a piece: "OUTRAGE: ...", "EXCLUSIVE: ...".
-_KICKER = re.compile(r"^([A-Z][A-Z0-9&’'.\-]*(?: [A-Z][A-Z0-9&’'.\-]*){0,3}):\s+(\S.*)$")
-_BYLINE = re.compile(
-    r"^By\s+[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|van|von|al|bin|and|&))*(?:\s*,\s*[\w .'-]+)?$"
+_KICKER = re.compile(r"^([^\W\d_][\w&’'.\-]*(?: [\w&’'.\-]+){0,3}):\s+(\S.*)$")  # capitals: `split_kicker`
+# "By Anna Smith", "BY ANNA SMITH", "by Anna Smith and Tom Brown", then maybe the outlet or a
+# place: ", Reuters", " | Reuters", " - Reuters", " in London"
+_LABEL = re.compile(
+    r"^(analysis|opinion|comment|editorial|exclusive|explainer|breaking(?: news)?|live(?: updates)?|watch|"
+    r"update|review|interview|factbox|fact check|obituary|podcast|video|in pictures|profile|q&a|"
+    r"world|politics|business|sport|sports|technology|science|health|culture|entertainment)\s*[:|]\s+(\S.*)$",
+    re.IGNORECASE,
 )
+_BYLINE = re.compile(
+    r"^by\s+[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|van|von|al|bin|and|&))*"
+    r"(?:\s*(?:,|\||–|—|-)\s*[\w .,&'’-]+|\s+in\s+[A-Z][\w .'’-]+)?$",
+    re.IGNORECASE,
+)
+# what follows the names in a byline and is not a name: the outlet or a desk
+_OUTLET = re.compile(rf"^(?:{_AGENCY}|Associated Press|Agence France-Presse|CNN|BBC(?: News)?|Staff|Staff Writers?|"
+                     r"Special to .*|The [A-Z].*)$")
 _AUTHOR_NAME = re.compile(r"^[A-Z][\w.'’-]+(?: (?:de|la|van|von|der|al|bin|[A-Z][\w.'’-]+)){1,3}$")
 _ROLE = re.compile(
     r"\b(?:correspondent|editor|reporter|writer|columnist|journalist|contributor|analyst|producer|critic|"
@@ -99,6 +114,11 @@ _DATELINE = re.compile(
     r"^((?:[A-Z][A-Z.'’-]+)(?:[ ,]+[A-Z][A-Z.'’-]+)*"
     r"(?:,\s*[A-Z][a-z]{2,}\.?(?:\s+\d{1,2})?(?:,\s*\d{4})?)?"
     r"(?:\s*\([A-Za-z][\w ./&-]*\))?)\s*(?:-{1,2}|–|—)\s+(?=\S)"
+)
+# ... the agency's parentheses make a place in plain case, or no place, a dateline too
+_AGENCY_DATELINE = re.compile(
+    r"^((?:[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}(?:,\s*[\w .]{2,25}?)?\s*)?"
+    rf"\((?:{_AGENCY}|CNN|BBC|AFP|UPI|IANS|PTI|ANI|Yonhap|Kyodo|[A-Z][\w]+ News)\))\s*(?:-{{1,2}}|–|—)\s+(?=\S)"
 )
 
 
@@ -164,12 +184,30 @@ def is_timestamp(line: str) -> bool:
     return bool(_STAMP.match(rest)) and (bool(_STAMP_DATE.search(rest)) or (prefixed and any(c.isdigit() for c in rest)))
 
 
+def split_label(headline: str) -> tuple[str, str] | None:
+    """('Analysis', rest) when a headline opens with a section label and a colon or a bar:
+    'Analysis: ...', 'Opinion | ...', 'Exclusive: ...'. Only known labels: a colon in a
+    headline more often follows a speaker ('Trump: ...')."""
+    m = _LABEL.match(headline.strip())
+    return (m.group(1), m.group(2)) if m else None
+
+
+def is_question_headline(line: str, max_words: int = 15) -> bool:
+    """A short question on a line of its own, not quoted, with no sentence before it: a
+    headline ('Will the bank raise rates again?'), as `is_title_like` is for statements."""
+    line = line.strip().rstrip("\"'”’")
+    return (line.endswith("?") and 0 < len(words(line)) <= max_words and line[:1].isupper()
+            and not re.search(r"[.!?]\s", line[:-1]))
+
+
 def split_kicker(line: str) -> tuple[str, str] | None:
     """('OUTRAGE', rest) when the line opens with an all-caps kicker and a colon."""
     m = _KICKER.match(line.strip())
     if not m:
         return None
     kicker = m.group(1)
+    if kicker != kicker.upper():
+        return None
     letters = [c for c in kicker if c.isalpha()]
     if len(letters) < 3:  # "US: ..." or "UK: ..." reads as a label, too short to trust
         return None
@@ -182,7 +220,7 @@ def is_byline(line: str) -> bool:
     line = line.strip()
     if len(words(line)) > 12:
         return False
-    if _BYLINE.match(line):
+    if _BYLINE.match(line) and line[3:].lstrip()[:1].isupper():  # "by the river" is prose
         return True
     name, _, role = line.partition(", ")
     return bool(role) and is_author_name(name) and is_role(role)
@@ -216,18 +254,25 @@ def is_role(line: str) -> bool:
     return len(words(line)) <= 6 and bool(_ROLE.search(line)) and not ends_sentence(line)
 
 
-def byline_author(byline: str) -> str:
-    """The name in a byline: 'By Anna Smith' and 'Anna Smith, Science correspondent' give 'Anna Smith'."""
-    name = re.sub(r"^by\s+", "", byline.strip(), flags=re.IGNORECASE)
-    head, _, tail = name.partition(",")
-    return head.strip() if tail and is_role(tail) else name.strip()
+def byline_authors(byline: str) -> list[str]:
+    """The writers named in a byline, without the outlet, place or role: 'By Anna Smith and
+    Tom Brown | Reuters' gives ['Anna Smith', 'Tom Brown']; 'Sarah Chen, Science
+    correspondent' gives ['Sarah Chen']."""
+    text = re.sub(r"^by\s+", "", byline.strip(), flags=re.IGNORECASE)
+    text = re.split(r"\s*(?:\||\s[–—-]\s)\s*|\s+in\s+(?=[A-Z])", text)[0]  # the outlet or the place after it
+    parts = [p.strip() for p in re.split(r"\s*,\s*|\s+(?:and|&)\s+", text, flags=re.IGNORECASE) if p.strip()]
+    names = [p.title() if p.isupper() else p for p in parts if not (_OUTLET.match(p) or is_role(p))]
+    return names[:1] if len(names) > 1 and not all(is_author_name(n) for n in names) else names
 
 
 def split_dateline(paragraph: str) -> tuple[str, str] | None:
-    """('WASHINGTON (Reuters)', rest) when a paragraph opens with a dateline."""
+    """('WASHINGTON (Reuters)', rest) when a paragraph opens with a dateline: a place in
+    capitals, maybe a date and the agency ('LONDON, Nov 7 (Reuters) -'), a place in plain
+    case with the agency ('London, 7 November (AFP) -'), or the agency alone ('(CNN) -')."""
     m = _DATELINE.match(paragraph)
     if not m:
-        return None
+        m = _AGENCY_DATELINE.match(paragraph)
+        return (m.group(1).strip(), paragraph[m.end():]) if m else None
     dateline = m.group(1).strip()
     head = dateline.split("(")[0].split(",")[0].strip()
     if len(head.replace(" ", "").replace(".", "")) < 3 or len(words(head)) > 4:  # "U.S. - China" is prose

@@ -89,20 +89,26 @@ def parse_article(lines: list[str], has_title: bool = False) -> ArticleStructure
     if kept and (kick := layout.split_kicker(kept[0])):
         kicker, kept[0] = kick
     # A headline: short, no closing full stop, and prose follows (a kicker may sit in front).
-    if not has_title and len(kept) > 1 and layout.is_title_like(kept[0]) and not layout.is_byline(kept[0]):
+    headline = layout.is_title_like(kept[0]) or layout.is_question_headline(kept[0]) if kept else False
+    if not has_title and len(kept) > 1 and headline and not layout.is_byline(kept[0]):
         title = kept.pop(0)
+        if kicker is None and (label := layout.split_label(title)):
+            kicker, title = label
     if kept and kept[0] and kicker is None and (kick := layout.split_kicker(kept[0])):
         kicker, kept[0] = kick
-    # A deck is headline-style: no closing full stop. On its own line when the layout
+    # A deck is headline-style: no closing full stop; or, full stop or not, the line between
+    # the headline and the byline or the datelined lead. On its own line when the layout
     # keeps lines, else run together with the body's first sentence.
-    if (kicker or title) and len(kept) > 1 and not layout.ends_sentence(kept[0]) and (
-        len(layout.words(kept[0])) <= 60 and not layout.is_byline(kept[0])
+    if (kicker or title) and len(kept) > 1 and len(layout.words(kept[0])) <= 60 and not layout.is_byline(kept[0]) and (
+        not layout.ends_sentence(kept[0]) or layout.is_byline(kept[1]) or layout.split_dateline(kept[1])
     ):
         deck = kept.pop(0)
-    elif kicker and not title and kept and (split := split_inline_deck(kept[0])):
+    elif kicker and not title and kept and not layout.split_dateline(kept[0]) and (split := split_inline_deck(kept[0])):
         deck, kept[0] = split
     if kept and layout.is_byline(kept[0]):
         byline = kept.pop(0)
+        if kicker is None and kept and (kick := layout.split_kicker(kept[0])):  # on the lead, under the byline
+            kicker, kept[0] = kick
     if kept and (dl := layout.split_dateline(kept[0])):
         dateline, kept[0] = dl
 
