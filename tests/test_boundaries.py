@@ -372,3 +372,14 @@ def test_a_headed_dump_holds_the_models_odds_to_what_its_layout_shows():
     assert np.allclose(gain[~headline], log_odds(np.array([0.01]))[0])
     off = DecoderParams(layout_margin=None, headline_margin=None)
     assert np.array_equal(_headed_dump_gain(scores, log_odds(scores.prob), headline, off), log_odds(scores.prob))
+
+
+def test_in_a_headed_dump_an_article_without_a_headline_is_found_by_its_dateline_or_byline(embedder):
+    # briefs and wire copy arrive without a headline among headed stories; a dateline or a
+    # byline marks their start as a headline would, so the decoder's cost for a start without
+    # a headline does not apply there (segmenter version 6)
+    blocks = [ARTICLES[0], [f"NAIROBI (Reuters) - {ARTICLES[1][1]}", *ARTICLES[1][2:]], ARTICLES[2],
+              ["By Li Chen", *ARTICLES[3][1:]], ARTICLES[1], ARTICLES[3]]
+    starts = [sum(len(b) for b in blocks[:k]) for k in range(len(blocks))]
+    found = find_boundaries(dump_lines("\n".join("\n".join(b) for b in blocks)), embedder.encode)
+    assert [0] + [b.index for b in found] == starts

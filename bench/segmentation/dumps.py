@@ -217,7 +217,7 @@ def _web_furniture(art: DevArticle, lines: list[str], has_title: bool) -> list[s
 def build_dump(
     articles: list[DevArticle],
     layout: str = "none",
-    titles: bool = True,
+    titles: bool | float = True,
     truncate_share: float = 0.0,
     decorate: bool | str = False,
     rng: random.Random | None = None,
@@ -234,6 +234,7 @@ def build_dump(
     or "wire" (paragraphs of one or two sentences, no blank lines).
     decorate: True, each article gets a kicker, byline, dateline and furniture as its id
     decides (`_decorate`); "web", also what a scraped page adds (`_web_furniture`).
+    titles: every article keeps its title, none does, or (a share) each keeps it with that chance.
     reopen_share: share of articles given a non-Wikinews opening (`DevArticle.reopened`).
     subhead_share: share of articles given crossheads (`DevArticle.with_subheads`).
     """
@@ -249,11 +250,12 @@ def build_dump(
             paras = art.sentence_lines()
         elif layout == "wire":
             paras = art.wire_lines(paras)
-        lines = ([art.title] if titles else []) + list(paras)
+        titled = titles if isinstance(titles, bool) else rng.random() < titles
+        lines = ([art.title] if titled else []) + list(paras)
         if decorate:
-            lines = _decorate(art, lines, titles)
+            lines = _decorate(art, lines, titled)
         if decorate == "web":
-            lines = _web_furniture(art, lines, titles)
+            lines = _web_furniture(art, lines, titled)
         one_line = layout == "per_line" or (layout == "mixed" and rng.random() < 0.3)
         blocks.append([" ".join(lines)] if one_line else lines)
     para_sep = "\n\n" if layout == "blank_para" else "\n"
@@ -265,7 +267,7 @@ def build_dump(
         starts.append(n)
         n += len(b)
     text = art_sep.join(para_sep.join(b) for b in blocks)
-    return Dump(text, starts, n, titles)
+    return Dump(text, starts, n, bool(titles))
 
 
 def one_topic_groups(articles: list[DevArticle], centroids: np.ndarray, size: int, rng: random.Random) -> list[DevArticle]:

@@ -44,6 +44,7 @@ CONDITIONS = {
     "unrelated, one article per line, no titles": ("unrelated", "per_line", False, 0.0, False, 20, None),
     "unrelated, one article per line, 50% truncated": ("unrelated", "per_line", False, 0.5, False, 20, None),
     "unrelated, titles, kicker/byline/dateline/captions": ("unrelated", "none", True, 0.0, True, 20, None),
+    "unrelated, 80% titled, kicker/byline/dateline/captions": ("unrelated", "none", 0.8, 0.0, True, 20, None),
     "unrelated, titles, dressed as scraped web pages": ("unrelated", "none", True, 0.0, "web", 20, None),
     "unrelated, no titles, dressed as scraped web pages": ("unrelated", "none", False, 0.0, "web", 20, None),
     "unrelated, titles, wire paragraphs": ("unrelated", "wire", True, 0.0, False, 20, None),

@@ -209,10 +209,27 @@ _LINE_RULE_CONFIDENCE = 0.8
 # Subheads inside articles (rare, clustered in a few long pieces) don't make such a habit.
 _HEADLINE_MIN, _HEADLINE_EVERY, _HEADLINE_CONFIDENCE = 3, 12, 0.9
 _HEADLINE_HABIT_CUT = 0.8
+# ... and there a dateline with no head above it starts an article (`_unheaded_datelines`)
+_DATELINE_CONFIDENCE = 0.9
 # Topic pass, whole parts: mean-embedding cosine under which two adjacent parts of a stretch
 # are different articles (0.3: best on the bench's real news, Pk and precision both), and
 # the least a part must hold to be an article (2 lines, or one line this long).
 _PART_SIM_MAX, _PART_MIN_LINES, _PART_MIN_WORDS = 0.3, 2, 50
+
+
+def _unheaded_datelines(scores: GapScores, headline: np.ndarray, col: dict[str, int]) -> list[int]:
+    """Candidates whose line opens with a dateline with no start just above it (a headline, a
+    byline, a line the models take for a start, or a deck under one), in a dump that heads its
+    articles: a brief or a wire story that came without its headline. The models, trained on
+    dumps that head every article or none, give such a start little (a dateline there has
+    always followed a headline)."""
+    f = scores.features
+    dateline = f[:, col["cur_dateline"]] > 0
+    near = headline | (f[:, col["cur_byline"]] > 0) | (scores.prob >= 0.5)
+    above = np.zeros_like(near)
+    above[1:] |= near[:-1]
+    above[2:] |= near[:-2]  # a headline, then a deck or its byline
+    return [int(k) for k in np.flatnonzero(dateline & ~above & (f[:, col["prev_title_like"]] == 0))]
 
 
 def _headline_habit(scores: GapScores, col: dict[str, int]) -> np.ndarray:
@@ -289,6 +306,9 @@ def decide(
             continue
         if conf >= (max(cut, _HEADLINE_HABIT_CUT) if habit and why != "headline" else cut):
             hard[k] = Boundary(i, round(conf, 3), why)
+    if habit:
+        for k in _unheaded_datelines(scores, headline, col):
+            hard.setdefault(k, Boundary(scores.index[k], _DATELINE_CONFIDENCE, "cur_dateline"))
     found = _decode(scores, hard, decoder, headline if habit else None) if use_decoder else dict(hard)
     if scores.embeddings is not None and topic_threshold > 0 and not habit:
         _topic_pass(scores, found, topic_threshold, windows=not use_decoder)
@@ -321,7 +341,11 @@ def _decode(
     more log-odds."""
     gain = log_odds(scores.prob)
     if headline is not None:
-        gain = _headed_dump_gain(scores, gain, headline, params) - params.headless * ~headline
+        # a byline or a dateline marks a start as well as a headline does (a brief, a wire
+        # story without its headline): no extra cost there
+        f, col = scores.features, LAYOUT_COLUMN
+        marked = headline | (f[:, col["cur_byline"]] > 0) | (f[:, col["cur_dateline"]] > 0)
+        gain = _headed_dump_gain(scores, gain, headline, params) - params.headless * ~marked
     found = dict(hard)
     edges = [0] + [k + 1 for k in sorted(hard)] + [len(scores.index) + 1]
     for a, b in zip(edges, edges[1:]):
