@@ -194,7 +194,7 @@ def split_label(headline: str) -> tuple[str, str] | None:
 
 def is_question_headline(line: str, max_words: int = 15) -> bool:
     """A short question on a line of its own, not quoted, with no sentence before it: a
-    headline ('Will the bank raise rates again?'), as `is_title_like` is for statements."""
+    headline ('Will the bank raise rates again?') or a subhead."""
     line = line.strip().rstrip("\"'”’")
     return (line.endswith("?") and 0 < len(words(line)) <= max_words and line[:1].isupper()
             and not re.search(r"[.!?]\s", line[:-1]))
@@ -283,10 +283,12 @@ def split_dateline(paragraph: str) -> tuple[str, str] | None:
 def is_title_like(line: str, max_words: int = 20) -> bool:
     """A short line without terminal punctuation that reads as a headline or subhead (not a
     fragment that stops on an article, a conjunction, an auxiliary or a preposition, as a line
-    cut off mid-sentence does)."""
+    cut off mid-sentence does), or a short question that does (`is_question_headline`)."""
     line = line.strip()
     w = words(line)
     n = len(w)
+    if is_question_headline(line, max_words):
+        return True
     if n == 0 or n > max_words or ends_sentence(line) or line.endswith((":", ",", ";")):
         return False
     if n > 1 and w[-1] in _DANGLING:

@@ -89,8 +89,7 @@ def parse_article(lines: list[str], has_title: bool = False) -> ArticleStructure
     if kept and (kick := layout.split_kicker(kept[0])):
         kicker, kept[0] = kick
     # A headline: short, no closing full stop, and prose follows (a kicker may sit in front).
-    headline = layout.is_title_like(kept[0]) or layout.is_question_headline(kept[0]) if kept else False
-    if not has_title and len(kept) > 1 and headline and not layout.is_byline(kept[0]):
+    if not has_title and len(kept) > 1 and layout.is_title_like(kept[0]) and not layout.is_byline(kept[0]):
         title = kept.pop(0)
         if kicker is None and (label := layout.split_label(title)):
             kicker, title = label
