@@ -392,3 +392,20 @@ def test_question_headlines_head_their_articles_on_layout_alone():
     parts = segment_text("\n".join("\n".join(b) for b in blocks), embedding_model=None)
     assert [st.title for st, *_ in parts] == [b[0] for b in blocks]
     assert is_title_like("What happens next?") and not is_title_like("“What happens next?”")
+
+
+@pytest.mark.parametrize("truncated", [False, True])
+def test_headlines_each_over_its_whole_body_on_one_line(embedder, truncated):
+    # a common scrape: a headline, then the article's body flattened onto one line. The body
+    # is no article of its own (before segmenter version 6 a long cut-off body, or every body
+    # in a dump of article-long lines, was cut from its headline)
+    rows = [r for r in map(json.loads, DEVDATA.read_text().splitlines()) if _held_out(r["id"])][20:28]
+    blocks = []
+    for r in rows:
+        body = " ".join(p.strip() for p in r["text"].split("\n") if p.strip())
+        words = body.split()
+        blocks.append([r["title"], " ".join(words[: len(words) * 2 // 3]) if truncated else body])
+    text = "\n".join("\n".join(b) for b in blocks)
+    for embed in (None, embedder.encode):
+        found = find_boundaries(dump_lines(text), embed)
+        assert [0] + [b.index for b in found] == list(range(0, 2 * len(blocks), 2)), embed

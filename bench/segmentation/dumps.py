@@ -231,7 +231,8 @@ def build_dump(
     "per_line" (one article per line), "mixed" (each article either per paragraph or per line)
     or "rule" (a separator line between articles, one kind per dump: "-----", "(END)", ...)
     or "sentences" (one sentence per line, no blank lines; truncation is not applied)
-    or "wire" (paragraphs of one or two sentences, no blank lines).
+    or "wire" (paragraphs of one or two sentences, no blank lines)
+    or "body_per_line" (a titled article's headline on a line and its body on the next).
     decorate: True, each article gets a kicker, byline, dateline and furniture as its id
     decides (`_decorate`); "web", also what a scraped page adds (`_web_furniture`).
     titles: every article keeps its title, none does, or (a share) each keeps it with that chance.
@@ -257,7 +258,10 @@ def build_dump(
         if decorate == "web":
             lines = _web_furniture(art, lines, titled)
         one_line = layout == "per_line" or (layout == "mixed" and rng.random() < 0.3)
-        blocks.append([" ".join(lines)] if one_line else lines)
+        if layout == "body_per_line" and titled:  # the headline on its line, the body on the next
+            blocks.append([lines[0], " ".join(lines[1:])])
+        else:
+            blocks.append([" ".join(lines)] if one_line or layout == "body_per_line" else lines)
     para_sep = "\n\n" if layout == "blank_para" else "\n"
     art_sep = {"blank": "\n\n", "blank_para": "\n\n\n"}.get(layout, "\n")
     if layout == "rule":

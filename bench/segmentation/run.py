@@ -43,6 +43,8 @@ CONDITIONS = {
     "unrelated, no titles, one sentence per line": ("unrelated", "sentences", False, 0.0, False, 20, None),
     "unrelated, one article per line, no titles": ("unrelated", "per_line", False, 0.0, False, 20, None),
     "unrelated, one article per line, 50% truncated": ("unrelated", "per_line", False, 0.5, False, 20, None),
+    "unrelated, titles, each body on one line": ("unrelated", "body_per_line", True, 0.0, False, 20, None),
+    "unrelated, titles, each body on one line, 50% truncated": ("unrelated", "body_per_line", True, 0.5, False, 20, None),
     "unrelated, titles, kicker/byline/dateline/captions": ("unrelated", "none", True, 0.0, True, 20, None),
     "unrelated, 80% titled, kicker/byline/dateline/captions": ("unrelated", "none", 0.8, 0.0, True, 20, None),
     "unrelated, titles, dressed as scraped web pages": ("unrelated", "none", True, 0.0, "web", 20, None),

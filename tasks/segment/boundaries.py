@@ -217,6 +217,29 @@ _DATELINE_CONFIDENCE = 0.9
 _PART_SIM_MAX, _PART_MIN_LINES, _PART_MIN_WORDS = 0.3, 2, 50
 
 
+def _whole_article_rows(scores: GapScores, col: dict[str, int], headed: bool) -> tuple[np.ndarray, bool]:
+    """Per content row: it is a whole article on a line of its own; and whether the dump has
+    one article per line (its typical prose line is article-long). A row is one in such a
+    dump, or when it is many times the typical line and cut off (a scrape that flattened
+    some articles); but, in a dump that heads its articles (`headed`), never right under a
+    headline, whose body it is (elsewhere a short title-like line may be a cut-off article).
+    Title-like lines are left out of the typical line: a dump of headlines each over its
+    article on one line is a dump of one article per line."""
+    rows = np.zeros(len(scores.index) + 1, dtype=bool)
+    if scores.words is None:
+        return rows, False
+    f = scores.features
+    title_row = np.concatenate([f[:1, col["prev_title_like"]] > 0, f[:, col["cur_title_like"]] > 0])
+    under_title = np.concatenate([[False], f[:, col["prev_title_like"]] > 0]) & headed
+    typical = float(np.median(scores.words[~title_row] if (~title_row).any() else scores.words))
+    per_line = typical >= _ARTICLE_PER_LINE_WORDS
+    if per_line and title_row.mean() < 1 / 3:
+        under_title[:] = False  # a few short lines among article-long ones are cut-off articles, not headlines
+    cut_off = np.append(f[:, col["prev_cut_off"]] > 0, False)
+    long = scores.words >= max(_WHOLE_ARTICLE_MIN_WORDS, _WHOLE_ARTICLE_RATIO * typical)
+    return (per_line | (cut_off & long)) & ~under_title, per_line
+
+
 def _unheaded_datelines(scores: GapScores, headline: np.ndarray, col: dict[str, int]) -> list[int]:
     """Candidates whose line opens with a dateline with no start just above it (a headline, a
     byline, a line the models take for a start, or a deck under one), in a dump that heads its
@@ -275,15 +298,9 @@ def decide(
     """
     cut = scores.threshold if boundary_threshold is None else boundary_threshold
     col = LAYOUT_COLUMN
-    whole = np.zeros(len(scores.index) + 1, dtype=bool)
-    per_line = False
-    if scores.words is not None:
-        typical = float(np.median(scores.words))
-        per_line = typical >= _ARTICLE_PER_LINE_WORDS
-        cut_off = np.append(scores.features[:, col["prev_cut_off"]] > 0, False)  # per row
-        whole = cut_off & (scores.words >= max(_WHOLE_ARTICLE_MIN_WORDS, _WHOLE_ARTICLE_RATIO * typical))
     headline = _headline_habit(scores, col)
     habit = bool(headline.any())
+    whole, per_line = _whole_article_rows(scores, col, habit)
     # the decoder weighs the model with the segments' coherence (it needs embeddings); in a
     # dump that heads its articles a headline is evidence for the model and the decoder, not
     # a cut of its own (subheads look like headlines), and a start without one costs more
@@ -291,7 +308,7 @@ def decide(
     hard: dict[int, Boundary] = {}
     for k, (i, p, cue) in enumerate(zip(scores.index, scores.prob, scores.cue)):
         conf, why = float(p), cue
-        if per_line or whole[k + 1]:  # candidate k starts row k + 1
+        if whole[k + 1]:  # candidate k starts row k + 1
             if _LINE_RULE_CONFIDENCE > conf:
                 conf, why = _LINE_RULE_CONFIDENCE, "article_per_line" if per_line else "whole_article_line"
         if headline[k] and _HEADLINE_CONFIDENCE > conf and not use_decoder:
@@ -304,6 +321,9 @@ def decide(
             if conf > p:  # a layout rule fired: forced; the model's own view goes to the decoder
                 hard[k] = Boundary(i, round(conf, 3), why)
             continue
+        f = scores.features[k]
+        if habit and conf == p and f[col["prev_title_like"]] > 0 and f[col["cur_title_like"]] == 0:
+            continue  # by the model alone, prose under a headline starts nothing: the headline does
         if conf >= (max(cut, _HEADLINE_HABIT_CUT) if habit and why != "headline" else cut):
             hard[k] = Boundary(i, round(conf, 3), why)
     if habit:
