@@ -68,9 +68,10 @@ class Segmenter(Step):
 
     name = "segment"
     # 6: bylines in more forms (outlet, capitals, two writers), datelines with the agency in
-    # brackets, section labels as kickers, question headlines, a deck with a full stop above a
+    # brackets, section labels as kickers, question headlines (title-like), a deck with a full stop above a
     # byline or datelined lead, Guardian-style captions; authors without the outlet; in a dump
-    # that heads its articles, a byline or a dateline marks a start without a headline.
+    # that heads its articles, a byline or a dateline marks a start without a headline, and a
+    # headline keeps the body flattened onto the line under it.
     # 5: in a headed dump a cut between prose lines needs layout's support and a headline gets
     # at least layout's odds; a headline may carry a byline; a line ending on "the"/"were" is
     # a fragment, not a headline; a byline goes with the article it heads. 4: separator lines

@@ -87,14 +87,15 @@ _DANGLING = frozenset(
 )
 # An all-caps label before a colon that opens a piece: "OUTRAGE: ...", "EXCLUSIVE: ...".
 _KICKER = re.compile(r"^([^\W\d_][\w&’'.\-]*(?: [\w&’'.\-]+){0,3}):\s+(\S.*)$")  # capitals: `split_kicker`
-# "By Anna Smith", "BY ANNA SMITH", "by Anna Smith and Tom Brown", then maybe the outlet or a
-# place: ", Reuters", " | Reuters", " - Reuters", " in London"
+# A section label before a colon or a bar on a headline: "Analysis: ...", "Opinion | ..."
 _LABEL = re.compile(
     r"^(analysis|opinion|comment|editorial|exclusive|explainer|breaking(?: news)?|live(?: updates)?|watch|"
     r"update|review|interview|factbox|fact check|obituary|podcast|video|in pictures|profile|q&a|"
     r"world|politics|business|sport|sports|technology|science|health|culture|entertainment)\s*[:|]\s+(\S.*)$",
     re.IGNORECASE,
 )
+# "By Anna Smith", "BY ANNA SMITH", "by Anna Smith and Tom Brown", then maybe the outlet or a
+# place: ", Reuters", " | Reuters", " - Reuters", " in London"
 _BYLINE = re.compile(
     r"^by\s+[A-Z][\w.'’-]+(?:\s+(?:[A-Z][\w.'’-]+|de|van|von|al|bin|and|&))*"
     r"(?:\s*(?:,|\||–|—|-)\s*[\w .,&'’-]+|\s+in\s+[A-Z][\w .'’-]+)?$",
@@ -118,7 +119,7 @@ _DATELINE = re.compile(
 # ... the agency's parentheses make a place in plain case, or no place, a dateline too
 _AGENCY_DATELINE = re.compile(
     r"^((?:[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}(?:,\s*[\w .]{2,25}?)?\s*)?"
-    rf"\((?:{_AGENCY}|CNN|BBC|AFP|UPI|IANS|PTI|ANI|Yonhap|Kyodo|[A-Z][\w]+ News)\))\s*(?:-{{1,2}}|–|—)\s+(?=\S)"
+    rf"\((?:{_AGENCY}|CNN|BBC|UPI|IANS|PTI|ANI|Yonhap|Kyodo|[A-Z][\w]+ News)\))\s*(?:-{{1,2}}|–|—)\s+(?=\S)"
 )
 
 
