@@ -179,8 +179,8 @@ def read_fields(g: Gold, lines: list[str] | None = None) -> dict[str, bool]:
     }
 
 
-_FIELD_STYLE = {"title": None, "kicker": "kicker", "deck": "deck", "byline": "byline", "dateline": "dateline",
-                "captions": "caption", "is_truncated": "truncation"}
+# the style a field was dressed in, where its name differs from the field's
+_STYLE_KEY = {"captions": "caption", "is_truncated": "truncation"}
 
 
 def read_dump(golds: list[Gold], cache) -> list[dict[str, bool]]:
@@ -232,7 +232,7 @@ def main() -> None:
             right[f] += ok
             if not ok and len(misses[f]) < args.misses:
                 misses[f].append(g.lines[:4])
-            style = g.styles.get(_FIELD_STYLE.get(f) or "", None)
+            style = g.styles.get(_STYLE_KEY.get(f, f))
             if style:
                 by_style[(f, style)][0] += ok
                 by_style[(f, style)][1] += 1
@@ -240,7 +240,7 @@ def main() -> None:
     n = len(articles)
     where = "cut out of dumps of 3-10 articles" if args.dumps else "each read alone"
     print(f"{n} {args.articles} articles, each dressed once, {where}\n\n| field | read right |\n|---|---|")
-    for f in (["cut"] if args.dumps else []) + [*_FIELD_STYLE, "boilerplate", "body", "all"]:
+    for f in (["cut"] if args.dumps else []) + FIELDS + ["all"]:
         print(f"| {f} | {right[f] / n:.3f} |")
     print("\n| field | style | articles | read right |\n|---|---|---|---|")
     for (f, style), (ok, tot) in sorted(by_style.items()):
