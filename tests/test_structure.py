@@ -252,3 +252,60 @@ def test_held_out_articles_dressed_as_sites_print_them_are_read_right():
     read = [all(bench.read_fields(bench.dress(a, rng.random() < 0.4)).values())
             for a in bench.split(bench.load_articles(), "eval")]
     assert sum(read) / len(read) >= 0.9, sum(read) / len(read)
+
+
+@pytest.mark.parametrize(("line", "deck", "lead"), [
+    # a name inside the deck after its role, then a lead that opens on a time word
+    ("CLAMPDOWN: Navalny is an outspoken critic of Russian president Vladimir Putin "
+     "Yesterday, Russian prosecutors asked a court to jail him for a further 13 years in a penal colony.",
+     "Navalny is an outspoken critic of Russian president Vladimir Putin",
+     "Yesterday, Russian prosecutors"),
+    # a deck ending on a place, then 'This Sunday': '8 a.m. local' is no sentence end
+    ("FLIGHT: The crossing started at 8 a.m. local time in Sangatte and finished near Dover "
+     "This Sunday, a French inventor crossed the Channel on a jet-powered board in 22 minutes.",
+     "The crossing started at 8 a.m. local time in Sangatte and finished near Dover",
+     "This Sunday, a French inventor"),
+    # a lead whose subject name is followed by its verb
+    ("LANDMARK: The visit would be the first by a Syrian leader since the country's independence "
+     "Syrian President Ahmed al-Sharaa arrived in the US on Saturday for an official visit.",
+     "The visit would be the first by a Syrian leader since the country's independence",
+     "Syrian President Ahmed al-Sharaa arrived"),
+])
+def test_a_deck_run_into_the_lead_is_split_where_the_lead_starts(line, deck, lead):
+    st = parse_article([line, MORE])
+    assert st.deck == deck and st.body.startswith(lead)
+
+
+@pytest.mark.parametrize("lead", [
+    # a kicker straight into its lead: a name after a lower-case word goes on the sentence
+    "World No. 3 Katarina Novak was knocked out of the Madrid Open on Thursday, losing to qualifier "
+    "Hana Okamura in a match that lasted almost three hours, and will now",
+    # a name that ends the lead's first sentence is no start of a body
+    "A court in Belgrade yesterday convicted a former police chief of taking bribes from businessman "
+    "Milan Petrovic. The sentence was four years.",
+])
+def test_a_kicker_straight_into_its_lead_leaves_no_deck(lead):
+    st = parse_article([f"SHOCK EXIT: {lead}"])  # a scrape cut off after its first line
+    assert st.kicker == "SHOCK EXIT" and st.deck is None and st.body.startswith(lead[:30])
+
+
+@pytest.mark.parametrize(("byline", "authors"), [
+    ("Priya Raghunathan | Science Editor", ["Priya Raghunathan"]),
+    ("Tom Brown — Reuters", ["Tom Brown"]),
+])
+def test_a_name_and_a_role_or_outlet_on_one_line_is_a_byline(byline, authors):
+    st = parse_article(["Bank raises rates again", byline, LEAD, MORE])
+    assert (st.title, st.byline, st.body.split("\n")[0]) == ("Bank raises rates again", byline, LEAD)
+    assert layout.byline_authors(byline) == authors
+    assert not layout.is_byline("Paris | The city of light")
+
+
+def test_a_place_in_plain_case_before_a_long_dash_is_a_dateline_on_the_lead_only():
+    st = parse_article(["Bank raises rates again", "Berlin — " + LEAD, MORE])
+    assert st.dateline == "Berlin" and st.body.startswith(LEAD)
+    st = parse_article(["Bank raises rates again", "Nairobi, Kenya — " + LEAD, MORE])
+    assert st.dateline == "Nairobi, Kenya"
+    # a name and an aside in lower case is prose; boundary features keep to capitals and agencies
+    st = parse_article(["James Watson — the Nobel laureate — has died, his lab said on Friday.", MORE])
+    assert st.dateline is None and st.body.startswith("James Watson —")
+    assert layout.split_dateline("Berlin — " + LEAD) is None

@@ -104,6 +104,7 @@ _BYLINE = re.compile(
 # what follows the names in a byline and is not a name: the outlet or a desk
 _OUTLET = re.compile(rf"^(?:{_AGENCY}|Associated Press|Agence France-Presse|CNN|BBC(?: News)?|Staff|Staff Writers?|"
                      r"Special to .*|The [A-Z].*)$")
+_NAME_ROLE_SEP = re.compile(r",\s+|\s+[|–—]\s+|\s+-\s+")
 _AUTHOR_NAME = re.compile(r"^[A-Z][\w.'’-]+(?: (?:de|la|van|von|der|al|bin|[A-Z][\w.'’-]+)){1,3}$")
 _ROLE = re.compile(
     r"\b(?:correspondent|editor|reporter|writer|columnist|journalist|contributor|analyst|producer|critic|"
@@ -120,6 +121,10 @@ _DATELINE = re.compile(
 _AGENCY_DATELINE = re.compile(
     r"^((?:[A-Z][\w.'’-]+(?: [A-Z][\w.'’-]+){0,3}(?:,\s*[\w .]{2,25}?)?\s*)?"
     rf"\((?:{_AGENCY}|CNN|BBC|UPI|IANS|PTI|ANI|Yonhap|Kyodo|[A-Z][\w]+ News)\))\s*(?:-{{1,2}}|–|—)\s+(?=\S)"
+)
+
+_PLAIN_PLACE_DATELINE = re.compile(
+    r"^([A-Z][a-z’'.-]+(?: [A-Z][a-z’'.-]+){0,2}(?:, [A-Z][a-z’'.-]+(?: [A-Z][a-z’'.-]+){0,2})?)\s+[–—]\s+(?=[A-Z“\"])"
 )
 
 
@@ -216,15 +221,16 @@ def split_kicker(line: str) -> tuple[str, str] | None:
 
 
 def is_byline(line: str) -> bool:
-    """'By Anna Smith', 'By Anna Smith, Reuters', or a name and the writer's role ('Sarah
-    Chen, Science correspondent', as `name_and_role` writes a two-line byline)."""
+    """'By Anna Smith', 'By Anna Smith, Reuters', or a name and the writer's role or outlet
+    ('Sarah Chen, Science correspondent', as `name_and_role` writes a two-line byline;
+    'Sarah Chen | Science Editor'; 'Sarah Chen — Reuters')."""
     line = line.strip()
     if len(words(line)) > 12:
         return False
     if _BYLINE.match(line) and line[3:].lstrip()[:1].isupper():  # "by the river" is prose
         return True
-    name, _, role = line.partition(", ")
-    return bool(role) and is_author_name(name) and is_role(role)
+    parts = _NAME_ROLE_SEP.split(line, maxsplit=1)
+    return len(parts) == 2 and is_author_name(parts[0]) and (is_role(parts[1]) or bool(_OUTLET.match(parts[1])))
 
 
 def name_and_role(name: str, role: str) -> str | None:
@@ -266,13 +272,16 @@ def byline_authors(byline: str) -> list[str]:
     return names[:1] if len(names) > 1 and not all(is_author_name(n) for n in names) else names
 
 
-def split_dateline(paragraph: str) -> tuple[str, str] | None:
+def split_dateline(paragraph: str, plain_place: bool = False) -> tuple[str, str] | None:
     """('WASHINGTON (Reuters)', rest) when a paragraph opens with a dateline: a place in
     capitals, maybe a date and the agency ('LONDON, Nov 7 (Reuters) -'), a place in plain
-    case with the agency ('London, 7 November (AFP) -'), or the agency alone ('(CNN) -')."""
+    case with the agency ('London, 7 November (AFP) -'), or the agency alone ('(CNN) -').
+    `plain_place`: also a place in plain case before a long dash and a capital ('Berlin —
+    Plant scientists ...'), for an article's lead, where a name in that shape is rare
+    ('James Watson — the Nobel laureate ...' goes on in lower case)."""
     m = _DATELINE.match(paragraph)
     if not m:
-        m = _AGENCY_DATELINE.match(paragraph)
+        m = _AGENCY_DATELINE.match(paragraph) or (_PLAIN_PLACE_DATELINE.match(paragraph) if plain_place else None)
         return (m.group(1).strip(), paragraph[m.end():]) if m else None
     dateline = m.group(1).strip()
     head = dateline.split("(")[0].split(",")[0].strip()
