@@ -1,0 +1,55 @@
+"""Where a deck run into its lead on one line is split (`structure.split_inline_deck`).
+
+    python bench/segmentation/run_in_deck_bench.py [--articles train|eval|supplement] [--show N]
+
+Pages like the bundled sample print 'KICKER: deck without a full stop Lead sentence ...'
+on one line. For every real article with two paragraphs or more, the deck is the first
+sentence of its second paragraph without its full stop (skipped when it ends in a quote),
+run into the lead paragraph: the split must fall exactly between them. The lead alone (a
+kicker straight into its lead, 10 words or more) must not be split at all. Prints the share
+split right, not split and split wrong, and of leads alone the share split anyway.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+
+import common  # noqa: F401  (puts the repo root on sys.path)
+from dumps import load_articles, split
+from supplement import load_supplement, sentences
+from tasks.segment.structure import split_inline_deck
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--articles", choices=["train", "eval", "supplement"], default="eval")
+    ap.add_argument("--show", type=int, default=0, help="print N of the cases read wrong")
+    args = ap.parse_args()
+    arts = split(load_articles(), args.articles) if args.articles != "supplement" else load_supplement()
+    right = none = wrong = 0
+    misses = []
+    for a in arts:
+        if len(a.paragraphs) < 2 or not (first := sentences(a.paragraphs[1])):
+            continue
+        deck = first[0].rstrip(".!?")
+        if deck != first[0].rstrip(".!?\"”"):
+            continue  # a quote that ends the sentence: no deck ends so
+        got = split_inline_deck(f"{deck} {a.paragraphs[0]}")
+        if got == (deck, a.paragraphs[0]):
+            right += 1
+        else:
+            none += got is None
+            wrong += got is not None
+            misses.append((deck[-50:], a.paragraphs[0][:50], got and (got[0][-40:], got[1][:40])))
+    leads = [a.paragraphs[0] for a in arts if len(a.paragraphs[0].split()) >= 10]
+    split_anyway = sum(split_inline_deck(lead) is not None for lead in leads)
+    n = right + none + wrong
+    print(f"{args.articles}: {n} decks run into their lead: split right {right / n:.3f}, not split {none / n:.3f}, "
+          f"split wrong {wrong / n:.3f}; {len(leads)} leads alone: split anyway {split_anyway / len(leads):.3f}")
+    random.Random(0).shuffle(misses)
+    for m in misses[: args.show]:
+        print("  deck ...", repr(m[0]), "| lead", repr(m[1]), "| got", m[2])
+
+
+if __name__ == "__main__":
+    main()
