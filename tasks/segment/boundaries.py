@@ -209,8 +209,11 @@ _LINE_RULE_CONFIDENCE = 0.8
 # Subheads inside articles (rare, clustered in a few long pieces) don't make such a habit.
 _HEADLINE_MIN, _HEADLINE_EVERY, _HEADLINE_CONFIDENCE = 3, 12, 0.9
 _HEADLINE_HABIT_CUT = 0.8
-# ... and there a dateline with no head above it starts an article (`_unheaded_datelines`)
+# ... and there a dateline with no head above it starts an article (`_unheaded_datelines`),
+# as does a headline with a byline or a datelined lead under it or under its deck, a line of
+# up to _DECK_MAX_WORDS words (`_signed_headlines`)
 _DATELINE_CONFIDENCE = 0.9
+_DECK_MAX_WORDS = 45
 # Topic pass, whole parts: mean-embedding cosine under which two adjacent parts of a stretch
 # are different articles (0.3: best on the bench's real news, Pk and precision both), and
 # the least a part must hold to be an article (2 lines, or one line this long).
@@ -255,21 +258,49 @@ def _unheaded_datelines(scores: GapScores, headline: np.ndarray, col: dict[str, 
     return [int(k) for k in np.flatnonzero(dateline & ~above & (f[:, col["prev_title_like"]] == 0))]
 
 
-def _headline_habit(scores: GapScores, col: dict[str, int]) -> np.ndarray:
-    """Per candidate: it starts a headline in a dump that uses headlines (all False otherwise)."""
+def _signed_headlines(scores: GapScores, headline: np.ndarray, col: dict[str, int]) -> list[int]:
+    """Headlines (in a dump that heads its articles) with a byline or a datelined lead right
+    under them or under their deck: an article's top, which a subhead never has. The models
+    were trained on headlines over their body, and give a headline over a deck and a byline
+    little more than even odds."""
+    f = scores.features
+    signed = (f[:, col["cur_byline"]] > 0) | (f[:, col["cur_dateline"]] > 0)
+    below = np.zeros_like(signed)
+    below[:-1] |= signed[1:]
+    if scores.words is not None:  # under a deck (content row k + 2 is candidate k + 1's line)
+        # a title-like line between may be the headline itself, under a short last line of
+        # the article before: then the models must find the upper line a likely start, or
+        # the likelier of the two
+        title_between = f[1:-1, col["cur_title_like"]] > 0
+        upper_first = (scores.prob[:-2] >= 0.5) | (scores.prob[:-2] >= scores.prob[1:-1])
+        below[:-2] |= signed[2:] & (scores.words[2:-1] <= _DECK_MAX_WORDS) & (~title_between | upper_first)
+    return [int(k) for k in np.flatnonzero(headline & below)]
+
+
+def _headline_habit(scores: GapScores, col: dict[str, int], decks: bool = True) -> np.ndarray:
+    """Per candidate: it starts a headline in a dump that uses headlines (all False otherwise).
+    `decks`: a title-like line over another, then prose, is a headline over its deck too."""
     f = scores.features
     # a headline is followed by prose or by its byline; a byline after a headline, or a line
     # right under another title-like one (a deck, a headline under its kicker), is part of
     # the same article's top, not a new start
-    headed = (f[:, col["cur_title_then_prose"]] > 0) | ((f[:, col["cur_title_like"]] > 0) & (f[:, col["next_byline"]] > 0))
-    heads = headed & (f[:, col["cur_byline"]] == 0) & (f[:, col["prev_title_like"]] == 0)
+    title = f[:, col["cur_title_like"]] > 0
+    headed = (f[:, col["cur_title_then_prose"]] > 0) | (title & (f[:, col["next_byline"]] > 0))
+    top = (f[:, col["cur_byline"]] == 0) & (f[:, col["prev_title_like"]] == 0)
+    heads = headed & top
     if not len(heads):
         return heads
     opens = (f[0, col["prev_title_like"]] > 0 and not scores.opens_with_byline
              and (f[0, col["cur_title_like"]] == 0 or f[0, col["cur_byline"]] > 0))
     n_heads = int(heads.sum()) + int(opens)
     habit = n_heads >= _HEADLINE_MIN and (opens or n_heads * _HEADLINE_EVERY >= len(heads) + 1)
-    return heads if habit else np.zeros_like(heads)
+    if not habit:
+        return np.zeros_like(heads)
+    # in such a dump a headline may also stand over its deck; these do not make the habit
+    # (two short lines before prose are as often a cut-off fragment and a one-line article)
+    if decks:
+        heads[:-1] |= title[:-1] & headed[1:] & top[:-1]
+    return heads
 
 
 def decide(
@@ -294,17 +325,20 @@ def decide(
        is cut at local minima below `topic_threshold`; and the stretch is split where its
        two parts' mean embeddings are least alike, if under _PART_SIM_MAX (see
        `_part_cuts`). Restricting both to the stretch keeps a neighbouring article from
-       diluting the contrast. `topic_threshold` 0 turns the whole pass off.
+       diluting the contrast. `topic_threshold` 0 turns the whole pass off; so does a
+       dump that marks its starts with wide gaps (blank lines, separator lines).
     """
     cut = scores.threshold if boundary_threshold is None else boundary_threshold
     col = LAYOUT_COLUMN
-    headline = _headline_habit(scores, col)
-    habit = bool(headline.any())
-    whole, per_line = _whole_article_rows(scores, col, habit)
     # the decoder weighs the model with the segments' coherence (it needs embeddings); in a
     # dump that heads its articles a headline is evidence for the model and the decoder, not
     # a cut of its own (subheads look like headlines), and a start without one costs more
     use_decoder = decoder is not None and scores.embeddings is not None
+    # a headline over its deck is evidence the decoder weighs; as a cut of its own (no
+    # decoder) it would also cut above every headline under a short closing line
+    headline = _headline_habit(scores, col, decks=use_decoder)
+    habit = bool(headline.any())
+    whole, per_line = _whole_article_rows(scores, col, habit)
     hard: dict[int, Boundary] = {}
     for k, (i, p, cue) in enumerate(zip(scores.index, scores.prob, scores.cue)):
         conf, why = float(p), cue
@@ -329,8 +363,13 @@ def decide(
     if habit:
         for k in _unheaded_datelines(scores, headline, col):
             hard.setdefault(k, Boundary(scores.index[k], _DATELINE_CONFIDENCE, "cur_dateline"))
+        for k in _signed_headlines(scores, headline, col):
+            hard.setdefault(k, Boundary(scores.index[k], _DATELINE_CONFIDENCE, "headline_signed"))
     found = _decode(scores, hard, decoder, headline if habit else None) if use_decoder else dict(hard)
-    if scores.embeddings is not None and topic_threshold > 0 and not habit:
+    # a dump that marks its starts with wide gaps (two or more) has said where its articles
+    # are: a topic cut inside one of its stretches splits an article
+    separated = int((scores.features[:, col["blank_rare"]] > 0).sum()) >= 2
+    if scores.embeddings is not None and topic_threshold > 0 and not habit and not separated:
         _topic_pass(scores, found, topic_threshold, windows=not use_decoder)
     return [found[k] for k in sorted(found)]
 
