@@ -1,0 +1,51 @@
+"""Whole dumps in the shapes real ones have (bench/segmentation/realdumps: written by hand,
+untitled like the bundled sample or scraped with headlines, decks, bylines, datelines,
+captions, furniture and cut-off scrapes), split and parsed end to end against their gold."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+_spec = importlib.util.spec_from_file_location(
+    "real_dumps", Path(__file__).resolve().parent.parent / "bench" / "segmentation" / "real_dumps.py"
+)
+real_dumps = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(real_dumps)
+
+# Known gap (bench/README.md, round 10): in a dump of short wire stories, one story's two
+# halves (the decision, then the reactions) have unlike mean vectors and the topic pass
+# cuts between them, though the models give the cut p < 0.001; the same fallback finds a
+# start the models miss in other small dumps (test_boundaries: test_layouts_with_topic_cues).
+SPLIT_STORIES = {"untitled_05.txt"}
+DUMPS = [pytest.param(d, g, id=d.name, marks=[pytest.mark.xfail(strict=True, reason="known gap (round 10)")]
+                      if d.name in SPLIT_STORIES else []) for d, g in real_dumps.gold_dumps()]
+# Known gap (bench/README.md, round 10): a deck that ends with a full stop, directly above
+# the lead with no byline or dateline between, is read as the lead's paragraph.
+FULL_STOP_DECKS = {("headed_02.txt", 7), ("headed_05.txt", 6)}
+
+
+@pytest.mark.parametrize("dump, gold", DUMPS)
+def test_every_article_is_cut_exactly_and_read_right(embedder, dump, gold):
+    from tasks.models import DEFAULT_EMBEDDING_MODEL
+
+    r = real_dumps.score(dump.read_text(encoding="utf-8"), json.loads(gold.read_text(encoding="utf-8")),
+                         DEFAULT_EMBEDDING_MODEL)
+    assert (r["exact"], r["found"]) == (r["articles"], r["articles"]), r["misses"]
+    known = {n for name, n in FULL_STOP_DECKS if name == dump.name}
+    # the known decks miss only as the lead's paragraph; when one is read right, drop it above
+    assert {m[0] for m in r["misses"] if m[1] == "deck"} == known
+    assert [m for m in r["misses"] if m[0] not in known or m[1] not in ("deck", "paragraphs", "body")] == []
+
+
+@pytest.mark.parametrize("checker", ["check_untitled_gold.py", "check_headed_gold.py"])
+def test_the_gold_files_agree_with_their_dumps(checker):
+    """Every gold line range, snippet, caption and count matches the dump it describes."""
+    import subprocess
+    import sys
+
+    script = Path(real_dumps.HERE) / "realdumps" / checker
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
