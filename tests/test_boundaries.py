@@ -94,6 +94,16 @@ def test_layouts_with_topic_cues(embedder, layout, titles):
         assert 0.0 <= b.confidence <= 1.0 and b.cue in CUES
 
 
+def test_a_dump_that_marks_its_starts_with_blank_lines_is_not_cut_by_topic_inside_them(embedder):
+    """A round-up of two stories under one blank-line-delimited block stays one article: the
+    dump has said where its articles are (the topic pass splits such a block otherwise)."""
+    roundup = ARTICLES[0][1:] + ARTICLES[1][1:]  # the tram story, then the storm, as one piece
+    blocks = [roundup, ARTICLES[2][1:], ARTICLES[3][1:]]
+    text = "\n\n".join("\n".join(b) for b in blocks)
+    found = find_boundaries(dump_lines(text), embedder.encode)
+    assert [b.index for b in found] == [len(roundup), len(roundup) + len(blocks[1])]
+
+
 SEPARATORS = ["-----", "* * *", "==========", "###", "-30-", "(END)", "End of article"]
 
 
