@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tasks.readers import DEFAULT_OPTIONS, BadFile, ReadOptions, format_of, reader_for
 from tasks.readers.files import is_url
+from tasks.readers.repair import repair_text
 from tasks.records import Reject, SourceRecord
 from tasks.step import Step
 
@@ -43,10 +44,10 @@ def discover(sources: Iterable[str]) -> tuple[list[str], list[Reject]]:
 
 
 class Ingester(Step):
-    """File paths to source records, one reader per format."""
+    """File paths to source records, one reader per format, their text repaired."""
 
     name = "ingest"
-    version = "2"
+    version = "3"  # 3: text and titles repaired (mojibake, HTML entities, invisible characters)
 
     def __init__(self, options: ReadOptions = DEFAULT_OPTIONS) -> None:
         super().__init__()
@@ -66,7 +67,7 @@ class Ingester(Step):
                         self.rejects.append(item)
                         self.stats[f"rejected_{item.reason}"] += 1
                     else:
-                        records.append(item)
+                        records.append(self._repaired(item))
                         self.stats[f"records_{item.source_format}"] += 1
             except BadFile as exc:
                 self.reject(path, "file", exc.reason, exc.detail)
@@ -76,6 +77,14 @@ class Ingester(Step):
                 self.reject(path, "file", "reader_error", f"{type(exc).__name__}: {exc}")
             self.stats["files"] += 1
         return records
+
+    def _repaired(self, rec: SourceRecord) -> SourceRecord:
+        """The record with its text and title repaired (`repair_text`), counted when changed."""
+        text, title = repair_text(rec.text), rec.title and repair_text(rec.title)
+        if text != rec.text or title != rec.title:
+            rec.text, rec.title = text, title
+            self.stats["records_repaired"] += 1
+        return rec
 
 
 __all__ = ["Ingester", "discover", "format_of"]

@@ -263,3 +263,23 @@ def test_reader_records_are_source_records(tmp_path, arts):
     path.write_text(json.dumps({"text": arts[0]["text"], "source": "https://www.wikinews.org"}) + "\n")
     (rec,), _ = read(path)
     assert isinstance(rec, SourceRecord) and rec.site == "https://www.wikinews.org"
+
+
+def test_text_repaired_mojibake_entities_and_invisible_characters(tmp_path):
+    """A scrape decoded once too often ('â€œ'), with entities and soft hyphens, reads as
+    the text it was; curly quotes and dashes stay as written, and the repair is counted."""
+    clean = "“We will not back down,” the minister said — twice.\nShares rose 5 % at AT&T’s rival."
+    import ftfy.bad_codecs  # noqa: F401  (registers the codec browsers use for Windows-1252)
+
+    broken = (clean.replace("5 %", "5\u00a0%").replace("back", "ba\u00adck").replace("’", "&#8217;")
+              .encode("utf-8").decode("sloppy-windows-1252"))
+    assert broken != clean and "â€" in broken
+    path = tmp_path / "dump.txt"
+    path.write_text(broken, encoding="utf-8")
+    out = Ingester()([str(path)])
+    assert [r.text for r in out.items] == [clean]
+    assert out.stats["records_repaired"] == 1
+    # text with nothing to repair is left alone, and not counted
+    path.write_text(clean, encoding="utf-8")
+    out = Ingester()([str(path)])
+    assert [r.text for r in out.items] == [clean] and "records_repaired" not in out.stats
