@@ -104,6 +104,18 @@ def test_a_dump_that_marks_its_starts_with_blank_lines_is_not_cut_by_topic_insid
     assert [b.index for b in found] == [len(roundup), len(roundup) + len(blocks[1])]
 
 
+def test_a_start_at_a_byline_under_its_headline_and_deck_is_the_same_start():
+    lines = dump_lines("Old story ends here.\nHeadline over a deck\nThe deck runs on without a stop\n"
+                       "By Anna Smith\nThe lead sentence is here.")
+    kept = with_their_tops(lines, [Boundary(1, 0.9, "headline"), Boundary(3, 0.95, "cur_byline")])
+    assert [(b.index, b.confidence) for b in kept] == [(1, 0.95)]
+    # the dump's first article: no second start
+    assert with_their_tops(lines[1:], [Boundary(2, 0.9, "cur_byline")]) == []
+    # a short closing line of the article before is no headline of this one
+    lines = dump_lines("A long story ends here.\nIn other results, the home side won 32-22\nBy Anna Smith\nThe lead.")
+    assert [b.index for b in with_their_tops(lines, [Boundary(2, 0.9, "cur_byline")])] == [2]
+
+
 SEPARATORS = ["-----", "* * *", "==========", "###", "-30-", "(END)", "End of article"]
 
 

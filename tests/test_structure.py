@@ -265,6 +265,11 @@ def test_held_out_articles_dressed_as_sites_print_them_are_read_right():
      "This Sunday, a French inventor crossed the Channel on a jet-powered board in 22 minutes.",
      "The crossing started at 8 a.m. local time in Sangatte and finished near Dover",
      "This Sunday, a French inventor"),
+    # a deck ending on a place, then a lead opening on a quantity
+    ("RECALLED: Inspectors found the fault in scooters built at the plant near Gyor in Hungary "
+     "More than 86,000 scooters sold in 14 European countries are being recalled.",
+     "Inspectors found the fault in scooters built at the plant near Gyor in Hungary",
+     "More than 86,000 scooters"),
     # a lead whose subject name is followed by its verb
     ("LANDMARK: The visit would be the first by a Syrian leader since the country's independence "
      "Syrian President Ahmed al-Sharaa arrived in the US on Saturday for an official visit.",
@@ -292,6 +297,9 @@ def test_a_kicker_straight_into_its_lead_leaves_no_deck(lead):
 @pytest.mark.parametrize(("byline", "authors"), [
     ("Priya Raghunathan | Science Editor", ["Priya Raghunathan"]),
     ("Tom Brown — Reuters", ["Tom Brown"]),
+    ("Rebecca Thornley and Imran Qureshi | The Daily Courier", ["Rebecca Thornley", "Imran Qureshi"]),
+    ("Owen Pritchard, Local Democracy Reporting Service", ["Owen Pritchard"]),
+    ("Northvale Robotics Inc. | Press release", []),  # a company's release: no writer
 ])
 def test_a_name_and_a_role_or_outlet_on_one_line_is_a_byline(byline, authors):
     st = parse_article(["Bank raises rates again", byline, LEAD, MORE])
@@ -309,3 +317,8 @@ def test_a_place_in_plain_case_before_a_long_dash_is_a_dateline_on_the_lead_only
     st = parse_article(["James Watson — the Nobel laureate — has died, his lab said on Friday.", MORE])
     assert st.dateline is None and st.body.startswith("James Watson —")
     assert layout.split_dateline("Berlin — " + LEAD) is None
+
+
+def test_a_courtesy_credit_is_a_caption():
+    st = parse_article(["Bank raises rates again", LEAD, "Photo courtesy of the family", MORE])
+    assert st.captions == ["Photo courtesy of the family"] and st.body == LEAD + "\n" + MORE

@@ -67,10 +67,12 @@ class Segmenter(Step):
     """Records to articles: dumps are split, every article is parsed into its parts."""
 
     name = "segment"
-    # 7: a deck run into the lead split at the likeliest lead start; a name and a role or an
-    # outlet on one line is a byline; 'Berlin —' is a lead's dateline; in a headed dump a
-    # headline may stand over its deck, and one with a byline or datelined lead under it is a
-    # start; no topic cuts inside a dump that marks its starts with wide gaps.
+    # 7: a deck run into the lead split at the likeliest lead start; a name (or several) and
+    # a role, desk or outlet on one line is a byline; 'Berlin —' is a lead's dateline;
+    # courtesy credits are captions; in a headed dump a headline may stand over its deck, one
+    # with a byline or datelined lead under it is a start, and a byline under its headline
+    # and deck starts nothing new; no topic cuts inside a dump that marks its starts with
+    # wide gaps.
     # 6: bylines in more forms (outlet, capitals, two writers), datelines with the agency in
     # brackets, section labels as kickers, question headlines (title-like), a deck with a full stop above a
     # byline or datelined lead, Guardian-style captions; authors without the outlet; in a dump

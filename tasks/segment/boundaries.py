@@ -177,13 +177,17 @@ def with_their_tops(lines: list[Line], found: list[Boundary]) -> list[Boundary]:
     stamp, a reading time: `layout.opens_article`), which the models skip, and a byline,
     which a cue on the lead (a kicker, a dateline) passes by; so they go with their own
     article and not to the foot of the one before. A boundary left with nothing but such
-    lines above it, back to the previous one, is that same start and is dropped."""
+    lines above it, back to the previous one, is that same start and is dropped; so is a start
+    at a byline with no more than a headline and a deck (_TOP_TITLE_LINES title-like lines)
+    above it, back to the previous one."""
     out, previous = [], 0
     for b in found:
         start = b.index
         while start - 1 > previous and _heads_article(lines[start - 1].text):
             start -= 1
-        if all(_heads_article(ln.text) or _furniture(ln.text) for ln in lines[previous:start]):
+        above = [ln.text for ln in lines[previous:start] if not (_heads_article(ln.text) or _furniture(ln.text))]
+        if not above or (layout.is_byline(lines[start].text) and len(above) <= _TOP_TITLE_LINES
+                         and all(map(layout.is_title_like, above))):
             if out and b.confidence > out[-1].confidence:
                 out[-1] = Boundary(out[-1].index, b.confidence, b.cue)
             continue
@@ -191,6 +195,8 @@ def with_their_tops(lines: list[Line], found: list[Boundary]) -> list[Boundary]:
         previous = start
     return out
 
+
+_TOP_TITLE_LINES = 2  # a headline and its deck
 
 # Layout rules that settle a boundary on their own, with their confidence (a feature column each).
 # A line cut off mid-sentence and a headline-like line are left to the model: on real

@@ -18,6 +18,8 @@ _CAPTION_PREFIX = re.compile(
     r"graphic|caption|source)\b\s*(?:[:|/–—-]|by\b|$)"
     # web scrapes: "Image copyright Getty Images", "Image caption Crowds ...", "Media caption ..."
     r"|^(?:image|media|video|photo)\s*(?:copyright|caption|source|credit)\b"
+    # "Photo courtesy of the family", "Courtesy of NASA"
+    r"|^(?:(?:photo|image|picture)s?\s+)?courtesy\s+(?:of\s+)?\S"
     # the wire's credit line at an article's end: "Reporting by ...; Editing by ..."
     r"|^\(?(?:additional |further )?(?:reporting|writing|editing|compiled|edited|produced)\s+by\s+[A-Z]",
     re.IGNORECASE,
@@ -103,12 +105,12 @@ _BYLINE = re.compile(
 )
 # what follows the names in a byline and is not a name: the outlet or a desk
 _OUTLET = re.compile(rf"^(?:{_AGENCY}|Associated Press|Agence France-Presse|CNN|BBC(?: News)?|Staff|Staff Writers?|"
-                     r"Special to .*|The [A-Z].*)$")
+                     r"Special to .*|The [A-Z].*|.* (?:Inc|Corp|Co|Ltd|LLC|plc|PLC|AG|GmbH|SA|NV)\.?)$")
 _NAME_ROLE_SEP = re.compile(r",\s+|\s+[|–—]\s+|\s+-\s+")
 _AUTHOR_NAME = re.compile(r"^[A-Z][\w.'’-]+(?: (?:de|la|van|von|der|al|bin|[A-Z][\w.'’-]+)){1,3}$")
 _ROLE = re.compile(
     r"\b(?:correspondent|editor|reporter|writer|columnist|journalist|contributor|analyst|producer|critic|"
-    r"bureau chief)s?$",
+    r"bureau chief|service|desk|team|bureau|wire|press release|news release)s?$",
     re.IGNORECASE,
 )
 # "WASHINGTON (Reuters) - ", "LONDON, Nov 7 (AFP) — ", "NEW YORK -- "
@@ -230,7 +232,13 @@ def is_byline(line: str) -> bool:
     if _BYLINE.match(line) and line[3:].lstrip()[:1].isupper():  # "by the river" is prose
         return True
     parts = _NAME_ROLE_SEP.split(line, maxsplit=1)
-    return len(parts) == 2 and is_author_name(parts[0]) and (is_role(parts[1]) or bool(_OUTLET.match(parts[1])))
+    if len(parts) == 2 and is_author_name(parts[0]):
+        return is_role(parts[1]) or bool(_OUTLET.match(parts[1]))
+    # several writers, then their outlet: 'Anna Smith and Tom Brown | The Daily Courier'
+    names, sep, rest = line.partition(" | ")
+    writers = re.split(r"\s*,\s*|\s+(?:and|&)\s+", names)
+    return bool(sep) and len(writers) > 1 and all(map(is_author_name, writers)) and (
+        is_role(rest) or bool(_OUTLET.match(rest)))
 
 
 def name_and_role(name: str, role: str) -> str | None:

@@ -36,12 +36,13 @@ _LEAD_OPENERS = frozenset(
     """The A An In On At It He She They We I This These Those There Yesterday Today Tonight Last Earlier Later
     According After Before When While As Although Despite Following""".split()
 )
-# Nouns and numbers that open a lead ('Police said', 'Two children'), but also end names
-# ('Metropolitan Police', 'Tropical Depression Three'): openers after a lower-case word only.
+# Nouns, numbers and quantities that open a lead ('Police said', 'Two children', 'More than
+# 80,000'), but also end names ('Metropolitan Police', 'Tropical Depression Three'): strong
+# openers after a lower-case word, weak ones after a capitalised word.
 _LEAD_NOUNS = frozenset(
     """Officials Police Authorities Researchers Scientists Residents Rescuers Investigators Prosecutors
     Lawmakers Thousands Hundreds Dozens Two Three Four Five Six Seven Eight Nine Ten Eleven Twelve Twenty
-    Thirty Forty Fifty""".split()
+    Thirty Forty Fifty More Most Some Many Several Nearly Almost About Around""".split()
 )
 # Nouns that stand before a name inside a clause ('critic of president Vladimir Putin'): a
 # capitalised word after one continues the deck.
@@ -91,9 +92,7 @@ def split_inline_deck(text: str, min_words: int = 6, max_words: int = 60) -> tup
     for i in range(min_words, min(len(tokens) - 3, max_words + 1)):
         if ends and ends[0] < i:
             break  # a real sentence came first: that is the body's opening, not a deck
-        score = _lead_start_score(tokens[i - 1].group(), tokens[i].group())
-        if score == 1 and not _subject_then_verb([t.group() for t in tokens[i : i + 8]]):
-            score = 0  # a name the deck's clause goes on from ('... to qualifier Hana Okamura in a match')
+        score = _lead_start_score(tokens[i - 1].group(), [t.group() for t in tokens[i : i + 8]])
         first_end = next((k for k in ends if k >= i), None)
         if first_end is not None and first_end - i + 1 < min_words:
             continue
@@ -104,11 +103,13 @@ def split_inline_deck(text: str, min_words: int = 6, max_words: int = 60) -> tup
     return text[: tokens[best - 1].end()].strip(), text[tokens[best].start():].strip()
 
 
-def _lead_start_score(prev: str, cur: str) -> int:
-    """How likely a lead sentence starts at `cur` after a deck ending on `prev`: 3 for a
-    word that opens sentences and seldom sits inside a name ('The', 'Yesterday'), 2 for an
-    opening quote, 1 for another capitalised word after a lower-case word or a number (a
-    name may also sit inside the deck), 0 where the deck cannot end or no sentence starts."""
+def _lead_start_score(prev: str, words: list[str]) -> int:
+    """How likely a lead sentence starts at `words[0]` after a deck ending on `prev`: 3 for
+    a word that opens sentences and seldom sits inside a name ('The', 'Yesterday'), 2 for an
+    opening quote, 1 for another capitalised word after a lower-case word or a number when
+    a verb follows the name (a name may also sit inside the deck: '... to qualifier Hana
+    Okamura in a match'), 0 where the deck cannot end or no sentence starts."""
+    cur = words[0]
     prev_word = prev.strip("\"'“”‘’()[]")
     if not prev_word or prev[-1] in ",;:" or prev_word.lower() in _FUNCTION_WORDS or prev_word in _PREPOSITIONS:
         return 0
@@ -125,7 +126,9 @@ def _lead_start_score(prev: str, cur: str) -> int:
     if cur[0] in "\"“":
         return 2
     # a role or an attribute before a name, or a verb before its object ('convicted Michael Avenatti')
-    return 0 if prev_word in _ROLE_NOUNS or prev_word.endswith("ed") else 1
+    if prev_word in _ROLE_NOUNS or prev_word.endswith("ed"):
+        return 0
+    return 1 if _subject_then_verb(words) else 0
 
 
 def _subject_then_verb(words: list[str]) -> bool:
