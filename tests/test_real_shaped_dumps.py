@@ -24,8 +24,6 @@ DUMPS = [pytest.param(d, g, id=d.name, marks=[pytest.mark.xfail(strict=True, rea
                       if d.name in SPLIT_STORIES else []) for d, g in real_dumps.gold_dumps()]
 # Known gaps (bench/README.md, round 10): decks read as the lead's first words or paragraph.
 KNOWN_DECK_MISSES = {
-    ("headed_02.txt", 7): "a deck with a full stop straight above the lead (no byline, no dateline between)",
-    ("headed_05.txt", 6): "a deck with a full stop straight above the lead",
     ("untitled_07.txt", 4): "a deck run into the lead across two capitalised words ('in Berlin | German dairy ...')",
 }
 

@@ -322,3 +322,18 @@ def test_a_place_in_plain_case_before_a_long_dash_is_a_dateline_on_the_lead_only
 def test_a_courtesy_credit_is_a_caption():
     st = parse_article(["Bank raises rates again", LEAD, "Photo courtesy of the family", MORE])
     assert st.captions == ["Photo courtesy of the family"] and st.body == LEAD + "\n" + MORE
+
+
+def test_a_full_stop_deck_straight_above_the_lead_is_told_by_what_it_leaves_out():
+    deck = "Dealers report waiting lists for one-ounce coins."
+    lead = ("Queues formed outside bullion dealers in London on Saturday as small investors rushed to buy "
+            "gold coins and bars after the price hit a record for the fourth time in a month.")
+    st = parse_article(["Queues outside bullion dealers as gold hits a record", deck, lead, MORE])
+    assert st.deck == deck and st.body.startswith("Queues formed")
+    # a short lead that says when, over a longer paragraph, stays the lead
+    st = parse_article(["Bank raises rates again", LEAD, MORE + " " + MORE])
+    assert st.deck is None and st.body.startswith(LEAD)
+    # and so does one that says when in neither
+    short = "Dealers report waiting lists for one-ounce coins after a record."
+    st = parse_article(["Queues outside bullion dealers", short, MORE + " The queues were long."])
+    assert st.deck is None and st.body.startswith(short)

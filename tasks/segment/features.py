@@ -71,10 +71,6 @@ ALL_FEATURES = LAYOUT_FEATURES + TOPIC_FEATURES + CUE_NAMES + CONTINUATION_FEATU
 _NAME = re.compile(r"(?<![\w’'])(?:[A-Z][a-z’'-]+|[A-Z]{2,}|[A-Z]\.(?:[A-Z]\.)+)")
 _WORD = re.compile(r"[a-z]{4,}")
 _FULL_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z]\.)?\s+[A-Z][a-z]{2,}\b")
-_TIME_WORD = re.compile(
-    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|"
-    r"this (?:week|morning|afternoon|evening)|last (?:week|night))\b"
-)
 # Capitalised words that are not names: sentence openers, pronouns, calendar words.
 _NOT_NAMES = frozenset(
     """The A An In On At For From By With And But Or So If As It Its This That These Those He She They
@@ -200,7 +196,7 @@ def gap_features(
             layout.split_dateline(cur_t) is not None,
             cur_t[:1].islower(),
             cur_t[:1] in "\"“‘'",
-            bool(_TIME_WORD.search(cur_t[:200])),
+            bool(layout.TIME_WORD.search(cur_t[:200])),
             blanks[k] > usual_gap,
             blanks[k] > 0,
             uses_blanks and blanks[k] <= usual_gap,

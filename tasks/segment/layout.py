@@ -125,6 +125,11 @@ _AGENCY_DATELINE = re.compile(
     rf"\((?:{_AGENCY}|CNN|BBC|UPI|IANS|PTI|ANI|Yonhap|Kyodo|[A-Z][\w]+ News)\))\s*(?:-{{1,2}}|–|—)\s+(?=\S)"
 )
 
+# when a story happened, as a lead says it (a deck or headline seldom does)
+TIME_WORD = re.compile(
+    r"\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today|tonight|"
+    r"this (?:week|morning|afternoon|evening)|last (?:week|night))\b"
+)
 _PLAIN_PLACE_DATELINE = re.compile(
     r"^([A-Z][a-z’'.-]+(?: [A-Z][a-z’'.-]+){0,2}(?:, [A-Z][a-z’'.-]+(?: [A-Z][a-z’'.-]+){0,2})?)\s+[–—]\s+(?=[A-Z“\"])"
 )

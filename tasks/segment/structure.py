@@ -24,6 +24,10 @@ _MONTHS_DAYS = frozenset(
 )
 _TOKEN = re.compile(r"\S+")
 _WORD_HEAD = re.compile(r"[A-Za-z]+")
+# a deck with a full stop, read by what it leaves out (`_says_what_not_when`): this short,
+# and the lead under it this many times longer (on Wikinews articles with no deck, 1% of
+# leads pass for one; bench/README.md, round 10)
+_DECK_MAX_WORDS, _DECK_LEAD_RATIO = 25, 1.3
 _NAME_PARTICLE = re.compile(r"^(?:al|el|bin|ibn|van|von|de|da|di|du|der|den|la|le)(?:-|$)")
 # prepositions a deck does not end on, beside _FUNCTION_WORDS
 _PREPOSITIONS = frozenset(
@@ -187,6 +191,7 @@ def parse_article(lines: list[str], has_title: bool = False) -> ArticleStructure
     # keeps lines, else run together with the body's first sentence.
     if (kicker or title) and len(kept) > 1 and len(layout.words(kept[0])) <= 60 and not layout.is_byline(kept[0]) and (
         not layout.ends_sentence(kept[0]) or layout.is_byline(kept[1]) or layout.split_dateline(kept[1])
+        or (title and _says_what_not_when(kept[0], kept[1]))
     ):
         deck = kept.pop(0)
     elif kicker and not title and kept and not layout.split_dateline(kept[0]) and (split := split_inline_deck(kept[0])):
@@ -221,6 +226,14 @@ def parse_article(lines: list[str], has_title: bool = False) -> ArticleStructure
         is_truncated=truncated,
         truncation_reason=reason,
     )
+
+
+def _says_what_not_when(line: str, lead: str) -> bool:
+    """A full-stop line under a headline that is a deck: short, shorter than the line after
+    it, and with no day in it, where the line after it says when (as leads do)."""
+    n = len(layout.words(line))
+    return (n <= _DECK_MAX_WORDS and n * _DECK_LEAD_RATIO <= len(layout.words(lead))
+            and not layout.TIME_WORD.search(line) and bool(layout.TIME_WORD.search(lead)))
 
 
 def truncation(last_paragraph: str) -> tuple[bool, str | None]:

@@ -1,13 +1,16 @@
-"""Where a deck run into its lead on one line is split (`structure.split_inline_deck`).
+"""Decks, on real articles: where a deck run into its lead on one line is split
+(`structure.split_inline_deck`), and how often a headline's lead is taken for a deck.
 
-    python bench/segmentation/run_in_deck_bench.py [--articles train|eval|supplement] [--show N]
+    python bench/segmentation/deck_bench.py [--articles train|eval|supplement] [--show N]
 
 Pages like the bundled sample print 'KICKER: deck without a full stop Lead sentence ...'
 on one line. For every real article with two paragraphs or more, the deck is the first
 sentence of its second paragraph without its full stop (skipped when it ends in a quote),
 run into the lead paragraph: the split must fall exactly between them. The lead alone (a
 kicker straight into its lead, 10 words or more) must not be split at all. Prints the share
-split right, not split and split wrong, and of leads alone the share split anyway.
+split right, not split and split wrong, and of leads alone the share split anyway. Then every
+article as a headline over its paragraphs, with no deck: the share read with a deck anyway
+(a lead or its first paragraph taken for one).
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import random
 import common  # noqa: F401  (puts the repo root on sys.path)
 from dumps import load_articles, split
 from supplement import load_supplement, sentences
-from tasks.segment.structure import split_inline_deck
+from tasks.segment.structure import parse_article, split_inline_deck
 
 
 def main() -> None:
@@ -46,6 +49,11 @@ def main() -> None:
     n = right + none + wrong
     print(f"{args.articles}: {n} decks run into their lead: split right {right / n:.3f}, not split {none / n:.3f}, "
           f"split wrong {wrong / n:.3f}; {len(leads)} leads alone: split anyway {split_anyway / len(leads):.3f}")
+    titled = [a for a in arts if len(a.paragraphs) >= 2]
+    false_decks = [st.deck for a in titled if (st := parse_article([a.title, *a.paragraphs])).deck is not None]
+    print(f"  {len(titled)} headlines over their paragraphs, no deck: read a deck anyway "
+          f"{len(false_decks) / len(titled):.3f}")
+    misses += [("(no deck)", d[:50], None) for d in false_decks]
     random.Random(0).shuffle(misses)
     for m in misses[: args.show]:
         print("  deck ...", repr(m[0]), "| lead", repr(m[1]), "| got", m[2])
