@@ -18,6 +18,7 @@ from tasks.segment.boundaries import (
     Boundary,
     _headline_habit,
     _headed_dump_gain,
+    _part_cuts,
     boundary_scores,
     dump_lines,
     find_boundaries,
@@ -114,6 +115,16 @@ def test_a_start_at_a_byline_under_its_headline_and_deck_is_the_same_start():
     # a short closing line of the article before is no headline of this one
     lines = dump_lines("A long story ends here.\nIn other results, the home side won 32-22\nBy Anna Smith\nThe lead.")
     assert [b.index for b in with_their_tops(lines, [Boundary(2, 0.9, "cur_byline")])] == [2]
+
+
+def test_a_part_cut_the_models_doubt_needs_parts_long_enough_to_judge():
+    emb = np.array([[1, 0], [1, 0.1], [0, 1], [0.1, 1]], dtype=np.float32)  # two unlike halves
+    prob = np.array([0.5, 0.001, 0.5])  # per candidate: the gap before rows 1, 2, 3
+    short, long = np.array([20, 20, 20, 20]), np.array([40, 40, 40, 40])
+    assert [r for r, _ in _part_cuts(emb, short, 0, 4)] == [2]
+    assert [r for r, _ in _part_cuts(emb, short, 0, 4, prob)] == []  # two 40-word halves: too noisy
+    assert [r for r, _ in _part_cuts(emb, long, 0, 4, prob)] == [2]
+    assert [r for r, _ in _part_cuts(emb, short, 0, 4, np.array([0.5, 0.2, 0.5]))] == [2]
 
 
 SEPARATORS = ["-----", "* * *", "==========", "###", "-30-", "(END)", "End of article"]

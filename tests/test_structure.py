@@ -270,6 +270,11 @@ def test_held_out_articles_dressed_as_sites_print_them_are_read_right():
      "More than 86,000 scooters sold in 14 European countries are being recalled.",
      "Inspectors found the fault in scooters built at the plant near Gyor in Hungary",
      "More than 86,000 scooters"),
+    # a deck ending on a number
+    ("OUTBREAK: Confirmed cases in the valley have more than doubled in a month to 6,412 "
+     "Police will set up roadblocks on Monday to enforce the new movement limits across the state.",
+     "Confirmed cases in the valley have more than doubled in a month to 6,412",
+     "Police will set up roadblocks"),
     # a lead whose subject name is followed by its verb
     ("LANDMARK: The visit would be the first by a Syrian leader since the country's independence "
      "Syrian President Ahmed al-Sharaa arrived in the US on Saturday for an official visit.",
@@ -285,6 +290,9 @@ def test_a_deck_run_into_the_lead_is_split_where_the_lead_starts(line, deck, lea
     # a kicker straight into its lead: a name after a lower-case word goes on the sentence
     "World No. 3 Katarina Novak was knocked out of the Madrid Open on Thursday, losing to qualifier "
     "Hana Okamura in a match that lasted almost three hours, and will now",
+    # a place after a direction word is part of the sentence
+    "A magnitude 6.2 earthquake struck off the coast of eastern Taiwan yesterday afternoon, shaking "
+    "buildings in Taipei and halting trains for",
     # a name that ends the lead's first sentence is no start of a body
     "A court in Belgrade yesterday convicted a former police chief of taking bribes from businessman "
     "Milan Petrovic. The sentence was four years.",

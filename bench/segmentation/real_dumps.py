@@ -13,8 +13,9 @@ Prints, per dump and in all: the gold articles, the articles cut exactly (same f
 last line), boundary precision and recall, and for the articles cut exactly the share with
 each field right. The dumps check shapes the synthetic dumps miss. The first batch (01-04)
 was written before the segmenter was measured on it, and its failures led to round 10's
-fixes; the second (05-06) and third (07-08) were each written after the fixes before them,
-and measured once as held out, before their own failures were looked at (bench/README.md).
+fixes; the second (05-06), third (07-08) and fourth (09-12, the sample's own shape) were
+each written after the fixes before them, and measured once as held out, before their own
+failures were looked at (bench/README.md).
 """
 from __future__ import annotations
 

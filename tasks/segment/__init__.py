@@ -72,7 +72,8 @@ class Segmenter(Step):
     # courtesy credits are captions; in a headed dump a headline may stand over its deck, one
     # with a byline or datelined lead under it is a start, and a byline under its headline
     # and deck starts nothing new; no topic cuts inside a dump that marks its starts with
-    # wide gaps.
+    # wide gaps, nor between short parts the models find one story; a full-stop deck over a
+    # lead that names the day.
     # 6: bylines in more forms (outlet, capitals, two writers), datelines with the agency in
     # brackets, section labels as kickers, question headlines (title-like), a deck with a full stop above a
     # byline or datelined lead, Guardian-style captions; authors without the outlet; in a dump

@@ -224,6 +224,11 @@ _DECK_MAX_WORDS = 45
 # are different articles (0.3: best on the bench's real news, Pk and precision both), and
 # the least a part must hold to be an article (2 lines, or one line this long).
 _PART_SIM_MAX, _PART_MIN_LINES, _PART_MIN_WORDS = 0.3, 2, 50
+# ... and where the models give a part cut almost no chance, both parts must hold this many
+# words: the mean of two short wire paragraphs (a story's decision, then its reactions) is
+# too noisy to overrule them (55: flat on the bench from 55 to 80; the largest that keeps a
+# true start in four short articles, `test_layouts_with_topic_cues`)
+_PART_DOUBT_PROB, _PART_DOUBT_WORDS = 0.01, 55
 
 
 def _whole_article_rows(scores: GapScores, col: dict[str, int], headed: bool) -> tuple[np.ndarray, bool]:
@@ -389,7 +394,7 @@ def _topic_pass(scores: GapScores, found: dict[int, Boundary], topic_threshold: 
     for a, b in zip(edges, edges[1:]):
         window_cuts = _segment_topic_cuts(scores.embeddings, a, b, topic_threshold) if windows else []
         cuts = [(r, topic_threshold, s) for r, s in _article_sized_cuts(window_cuts, scores.words, a, b)]
-        cuts += [(r, _PART_SIM_MAX, s) for r, s in _part_cuts(scores.embeddings, scores.words, a, b)]
+        cuts += [(r, _PART_SIM_MAX, s) for r, s in _part_cuts(scores.embeddings, scores.words, a, b, scores.prob)]
         for row, limit, s in cuts:
             k = row - 1
             conf = max(float(scores.prob[k]), min(0.99, 0.5 + (limit - s) / (2 * limit)))
@@ -474,16 +479,21 @@ def _article_sized_cuts(cuts, words: np.ndarray, a: int, b: int):
             last = r
 
 
-def _part_cuts(emb: np.ndarray, words: np.ndarray, a: int, b: int):
+def _part_cuts(emb: np.ndarray, words: np.ndarray, a: int, b: int, prob: np.ndarray | None = None):
     """(row, similarity) of cuts that split rows a..b-1 into parts about different things.
 
     Divisive: the row where the mean embeddings of the two parts (each long enough to be
     an article) are least alike is cut when that similarity is under _PART_SIM_MAX, and
     both parts are tried again. Whole parts are compared, not windows: a sub-topic of a long
     article still shares its story with the rest, two unrelated articles share nothing.
+    Where the models give the cut almost no chance (`prob`, per candidate, under
+    _PART_DOUBT_PROB), both parts need _PART_DOUBT_WORDS words.
     """
     best, best_r = 1.0, None
     for r in range(a + 1, b):
+        doubted = prob is not None and prob[r - 1] < _PART_DOUBT_PROB
+        if doubted and min(int(words[a:r].sum()), int(words[r:b].sum())) < _PART_DOUBT_WORDS:
+            continue
         if _article_sized(words, a, r) and _article_sized(words, r, b):
             x, y = emb[a:r].mean(0), emb[r:b].mean(0)
             sim = float(x @ y) / (float(np.linalg.norm(x) * np.linalg.norm(y)) or 1.0)
@@ -491,5 +501,5 @@ def _part_cuts(emb: np.ndarray, words: np.ndarray, a: int, b: int):
                 best, best_r = sim, r
     if best_r is not None and best < _PART_SIM_MAX:
         yield best_r, best
-        yield from _part_cuts(emb, words, a, best_r)
-        yield from _part_cuts(emb, words, best_r, b)
+        yield from _part_cuts(emb, words, a, best_r, prob)
+        yield from _part_cuts(emb, words, best_r, b, prob)

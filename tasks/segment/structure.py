@@ -24,6 +24,7 @@ _MONTHS_DAYS = frozenset(
 )
 _TOKEN = re.compile(r"\S+")
 _WORD_HEAD = re.compile(r"[A-Za-z]+")
+_NUMBER = re.compile(r"\d[\d,.]*")
 # a deck with a full stop, read by what it leaves out (`_says_what_not_when`): this short,
 # and the lead under it this many times longer (on Wikinews articles with no deck, 1% of
 # leads pass for one; bench/README.md, round 10)
@@ -57,7 +58,8 @@ _ROLE_NOUNS = frozenset(
     sergeant officer detective inspector colonel commander lawyer attorney professor doctor pope bishop
     ambassador envoy candidate nominee challenger rival opponent champion wife husband son daughter mother
     father brother sister colleague partner administrator cosmonaut astronaut activist philanthropist host
-    presenter journalist reporter editor former late then fellow veteran rookie teenager""".split()
+    presenter journalist reporter editor former late then fellow veteran rookie teenager eastern western
+    northern southern central coastal""".split()
 )
 
 
@@ -123,14 +125,16 @@ def _lead_start_score(prev: str, words: list[str]) -> int:
         return 0
     if word.group() in _LEAD_OPENERS:
         return 3 if prev_word[-1].isalnum() else 0
-    if not (prev_word.isalpha() and prev_word.islower()) and not prev_word.isdigit():
+    number = bool(_NUMBER.fullmatch(prev_word))  # '2015', '6,412', '3.5'
+    if not (prev_word.isalpha() and prev_word.islower()) and not number:
         return 1 if word.group() in _LEAD_NOUNS else 0  # two capitalised words: one name, as often as not
     if word.group() in _LEAD_NOUNS:
         return 3
     if cur[0] in "\"“":
         return 2
-    # a role or an attribute before a name, or a verb before its object ('convicted Michael Avenatti')
-    if prev_word in _ROLE_NOUNS or prev_word.endswith("ed"):
+    # a role or an attribute before a name ('geologist Ram Thapa', 'eastern Taiwan'), or a
+    # verb before its object ('convicted Michael Avenatti')
+    if prev_word in _ROLE_NOUNS or prev_word.endswith("ed") or (len(prev_word) >= 7 and prev_word.endswith("ist")):
         return 0
     return 1 if _subject_then_verb(words) else 0
 
