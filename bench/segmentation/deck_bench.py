@@ -1,5 +1,5 @@
 """Decks, on real articles: where a deck run into its lead on one line is split
-(`structure.split_inline_deck`), and how often a headline's lead is taken for a deck.
+(`run_in_deck.split_inline_deck`), and how often a headline's lead is taken for a deck.
 
     python bench/segmentation/deck_bench.py [--articles train|eval|supplement] [--show N]
 
@@ -20,7 +20,8 @@ import random
 import common  # noqa: F401  (puts the repo root on sys.path)
 from dumps import load_articles, split
 from supplement import load_supplement, sentences
-from tasks.segment.structure import parse_article, split_inline_deck
+from tasks.segment.run_in_deck import split_inline_deck
+from tasks.segment.structure import parse_article
 
 
 def main() -> None:

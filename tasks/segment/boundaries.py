@@ -217,9 +217,9 @@ _HEADLINE_MIN, _HEADLINE_EVERY, _HEADLINE_CONFIDENCE = 3, 12, 0.9
 _HEADLINE_HABIT_CUT = 0.8
 # ... and there a dateline with no head above it starts an article (`_unheaded_datelines`),
 # as does a headline with a byline or a datelined lead under it or under its deck, a line of
-# up to _DECK_MAX_WORDS words (`_signed_headlines`)
+# up to _SIGNED_DECK_MAX_WORDS words (`_signed_headlines`)
 _DATELINE_CONFIDENCE = 0.9
-_DECK_MAX_WORDS = 45
+_SIGNED_DECK_MAX_WORDS = 45
 # Topic pass, whole parts: mean-embedding cosine under which two adjacent parts of a stretch
 # are different articles (0.3: best on the bench's real news, Pk and precision both), and
 # the least a part must hold to be an article (2 lines, or one line this long).
@@ -284,7 +284,7 @@ def _signed_headlines(scores: GapScores, headline: np.ndarray, col: dict[str, in
         # the likelier of the two
         title_between = f[1:-1, col["cur_title_like"]] > 0
         upper_first = (scores.prob[:-2] >= 0.5) | (scores.prob[:-2] >= scores.prob[1:-1])
-        below[:-2] |= signed[2:] & (scores.words[2:-1] <= _DECK_MAX_WORDS) & (~title_between | upper_first)
+        below[:-2] |= signed[2:] & (scores.words[2:-1] <= _SIGNED_DECK_MAX_WORDS) & (~title_between | upper_first)
     return [int(k) for k in np.flatnonzero(headline & below)]
 
 
