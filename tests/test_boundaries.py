@@ -28,7 +28,7 @@ from tasks.segment.decode import DecoderParams, log_odds
 from tasks.segment.features import ALL_FEATURES
 from tasks.segment.layout import is_separator, is_title_like
 
-CUES = set(ALL_FEATURES) | {"topic_shift", "article_per_line", "whole_article_line", "headline"}
+CUES = set(ALL_FEATURES) | {"topic_shift", "article_per_line", "whole_article_line", "headline", "headline_signed"}
 
 ARTICLES = [
     [
