@@ -26,9 +26,11 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+for _path in (ROOT, HERE / "realdumps"):  # the repo; the gold files' own range parser
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
 
+from check_untitled_gold import parse_lines  # noqa: E402
 from tasks.models import DEFAULT_EMBEDDING_MODEL  # noqa: E402
 from tasks.segment import layout, split_dump  # noqa: E402
 from tasks.segment.structure import parse_article  # noqa: E402
@@ -42,14 +44,6 @@ def gold_dumps() -> list[tuple[Path, Path]]:
     """(dump, gold file) pairs: the bundled sample and every dump in realdumps/."""
     found = [(p, p.with_suffix(".gold.json")) for p in sorted((HERE / "realdumps").glob("*.txt"))]
     return [(SAMPLE, SAMPLE.with_suffix(".gold.json"))] + found
-
-
-def _lines(spec: str) -> list[int]:
-    out = []
-    for part in spec.split(","):
-        a, _, b = part.strip().partition("-")
-        out.extend(range(int(a), int(b or a) + 1))
-    return out
 
 
 def _read(gold_art: dict, st) -> dict[str, tuple]:
@@ -74,7 +68,7 @@ def score(text: str, gold: dict, embedding_model: str | None) -> dict:
         found.append((nos[0], nos[-1], parse_article([ln.text for ln in lines])))
     gold_spans = {}
     for g in gold["articles"]:
-        nos = _lines(g["source_lines"])
+        nos = parse_lines(g["source_lines"])
         gold_spans[(min(nos), max(nos))] = g
     gold_starts = {a for a, _ in gold_spans}
     found_starts = {a for a, _, _ in found}

@@ -25,6 +25,7 @@ _MONTHS_DAYS = frozenset(
     Saturday Sunday""".split()
 )
 _TOKEN = re.compile(r"\S+")
+_END_CONTEXT = 200  # characters before a token that decide whether it ends a sentence
 _WORD_HEAD = re.compile(r"[A-Za-z]+")
 _NUMBER = re.compile(r"\d[\d,.]*")
 _NAME_PARTICLE = re.compile(r"^(?:al|el|bin|ibn|van|von|de|da|di|du|der|den|la|le)(?:-|$)")
@@ -72,10 +73,7 @@ def split_inline_deck(text: str, min_words: int = 6, max_words: int = 60) -> tup
     Leonov.' is one sentence. Returns None when there is no candidate.
     """
     tokens = list(_TOKEN.finditer(text))
-    # a sentence ends where a capital follows (not 'at 8 a.m. local time', 'No. 11')
-    ends = [k for k, t in enumerate(tokens) if layout.ends_sentence(text[: t.end()])
-            and (k + 1 == len(tokens) or not tokens[k + 1].group().lstrip("\"'“‘(")[:1].islower()
-                 and not tokens[k + 1].group()[:1].isdigit())]
+    ends = _sentence_ends(text, tokens, max_words)
     best, best_score = None, 0
     for i in range(min_words, min(len(tokens) - 3, max_words + 1)):
         if ends and ends[0] < i:
@@ -89,6 +87,22 @@ def split_inline_deck(text: str, min_words: int = 6, max_words: int = 60) -> tup
     if best is None:
         return None
     return text[: tokens[best - 1].end()].strip(), text[tokens[best].start():].strip()
+
+
+def _sentence_ends(text: str, tokens: list[re.Match], max_words: int) -> list[int]:
+    """Indexes of the tokens that end a sentence, up to the first one past `max_words` (all
+    a deck's candidates need). A sentence ends where a capital follows (not 'at 8 a.m.
+    local time', 'No. 11'); the end mark is read from the text just before it, so a long
+    scrape on one line costs no more than its first sentences."""
+    ends = []
+    for k, t in enumerate(tokens):
+        nxt = tokens[k + 1].group() if k + 1 < len(tokens) else ""
+        if (layout.ends_sentence(text[max(0, t.end() - _END_CONTEXT) : t.end()])
+                and not nxt.lstrip("\"'“‘(")[:1].islower() and not nxt[:1].isdigit()):
+            ends.append(k)
+            if k > max_words:
+                break
+    return ends
 
 
 def _lead_start_score(prev: str, words: list[str]) -> int:

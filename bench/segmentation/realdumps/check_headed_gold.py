@@ -20,25 +20,13 @@ import re
 import sys
 from pathlib import Path
 
+from check_untitled_gold import parse_lines  # this folder's scripts share one range parser
+
 KEYS = (
     "n", "source_lines", "title", "kicker", "deck", "byline", "authors", "dateline",
     "body_starts_with", "body_ends_with", "paragraphs", "captions", "boilerplate", "is_truncated",
 )
 SENTENCE_END = (".", "!", "?", "”", "\"", "’")
-
-
-def parse_ranges(spec: str) -> list[int]:
-    lines: list[int] = []
-    for part in spec.split(","):
-        part = part.strip()
-        m = re.fullmatch(r"(\d+)(?:-(\d+))?", part)
-        if not m:
-            raise ValueError(f"bad range {part!r}")
-        a, b = int(m.group(1)), int(m.group(2) or m.group(1))
-        if b < a:
-            raise ValueError(f"reversed range {part!r}")
-        lines.extend(range(a, b + 1))
-    return lines
 
 
 def check_file(gold_path: Path) -> list[str]:
@@ -73,7 +61,7 @@ def check_file(gold_path: Path) -> list[str]:
         if art["n"] != idx:
             errs.append(f"{tag}: expected n={idx}")
         try:
-            nums = parse_ranges(art["source_lines"])
+            nums = parse_lines(art["source_lines"])
         except ValueError as e:
             errs.append(f"{tag}: {e}")
             continue
