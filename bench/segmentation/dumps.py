@@ -150,6 +150,15 @@ def load_articles(path: Path = DEVDATA) -> list[DevArticle]:
     return out
 
 
+DIGESTS = Path(__file__).with_name("digests")
+
+
+def load_digests(folder: Path = DIGESTS) -> list[DevArticle]:
+    """The hand-written round-ups (`digests/*.jsonl`, news_dev's format): one article each that
+    moves through several sub-stories. For training only; none is a Wikinews article."""
+    return [a for path in sorted(folder.glob("*.jsonl")) for a in load_articles(path)]
+
+
 def split(articles: list[DevArticle], name: str) -> list[DevArticle]:
     return [a for a in articles if a.split == name]
 

@@ -25,7 +25,6 @@ import torch
 
 import train as T
 from common import ROOT, EmbeddingCache, centroids
-from dumps import load_articles, split
 from tasks.segment.boundary_model import BoundaryModel
 from tasks.segment.decode import DecoderParams, log_odds
 from tasks.segment.features import feature_names
@@ -110,6 +109,7 @@ def main() -> None:
                     help="shares of the sequence model in the averaged log-odds (several: the best out of fold)")
     ap.add_argument("--band", type=int, default=BAND, help="neighbours each side whose similarity a row holds")
     ap.add_argument("--continuation", action="store_true", help="the GRUs also read the continuation openers")
+    ap.add_argument("--digests", action="store_true", help="as train.py's --digests (give both the same)")
     ap.add_argument("--wire", type=float, default=T.WIRE_SHARE, help="as train.py's --wire (give both the same)")
     ap.add_argument("--model", default=str(MODEL), help="the boundary model file whose network it joins")
     ap.add_argument("--out", default=str(MODEL), help="where the model file goes (the weights go beside it)")
@@ -122,7 +122,7 @@ def main() -> None:
     cues = feature_names(True, continuation=args.continuation, cohesion=True)
     cols = [cues.index(f) for f in network.features]
     cache = EmbeddingCache()
-    articles = split(load_articles(), "train")
+    articles = T.training_articles(digests=args.digests)
     folds = []  # per fold: (X, labels, GapScores, dump) per dump, train.py's 120 first
     for f in range(T.FOLDS):
         fold = [a for a in articles if a.seed("fold") % T.FOLDS == f]

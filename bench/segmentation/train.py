@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from common import ROOT, EmbeddingCache, SeamCache, centroids
-from dumps import build_dump, load_articles, one_topic_groups, split
+from dumps import build_dump, load_articles, load_digests, one_topic_groups, split
 from supplement import load_supplement
 from metrics import pk
 from tasks.segment.boundaries import GapScores, decide, dump_lines, scores_from_features
@@ -53,6 +53,11 @@ HEADLESS_GRID = [0.0, 1.0, 2.0, 3.0, 5.0, 8.0]  # tuned after the others, on the
 FIXED_DECODER = DecoderParams(bias=1.0, coherence=1.0, one_line=0.0, two_lines=1.0, headless=3.0)
 REOPEN_SHARE, SUBHEAD_SHARE = 0.0, 0.0  # 0.4, 0.3 measured worse on the held-out evaluation (bench/README.md)
 WIRE_SHARE = 0.0  # of dumps whose paragraphs are re-broken as wire copy's (`DevArticle.wire_lines`; --wire)
+
+
+def training_articles(supplement: bool = False, digests: bool = False):
+    """The training split of news_dev, with the paragraphed supplement and the round-ups if asked."""
+    return split(load_articles(), "train") + (load_supplement() if supplement else []) + (load_digests() if digests else [])
 
 
 def training_dumps(articles, cents, n: int, seed: int):
@@ -149,6 +154,7 @@ def main() -> None:
     global REOPEN_SHARE, SUBHEAD_SHARE, WIRE_SHARE, NET_SEED, N_NETS
     ap = argparse.ArgumentParser()
     ap.add_argument("--supplement", action="store_true", help="add the paragraphed flat supplement (see bench/README.md)")
+    ap.add_argument("--digests", action="store_true", help="add the hand-written round-ups in digests/ (round 11)")
     ap.add_argument("--reopen", type=float, default=REOPEN_SHARE, help="share of articles with non-Wikinews openings")
     ap.add_argument("--subheads", type=float, default=SUBHEAD_SHARE, help="share of articles with crossheads")
     ap.add_argument("--wire", type=float, default=WIRE_SHARE,
@@ -167,7 +173,7 @@ def main() -> None:
     REOPEN_SHARE, SUBHEAD_SHARE, WIRE_SHARE, NET_SEED, N_NETS = args.reopen, args.subheads, args.wire, args.net_seed, args.nets
     t0 = time.time()
     cache = EmbeddingCache()
-    articles = split(load_articles(), "train") + (load_supplement() if args.supplement else [])
+    articles = training_articles(args.supplement, args.digests)
     dumps = []
     for f in range(FOLDS):
         fold = [a for a in articles if a.seed("fold") % FOLDS == f]
@@ -187,7 +193,8 @@ def main() -> None:
     out = {
         "about": f"Boundary models trained by bench/segmentation/train.py on {FOLDS} x {N_DUMPS_PER_FOLD} dumps "
         f"(seed {SEED}) built from {len(articles)} training articles: the training split of shared/devdata/news_dev.jsonl "
-        f"{'and the paragraphed news_dev_supplement_flat.jsonl ' if args.supplement else ''}(Wikinews, CC BY 2.5); "
+        f"{'and the paragraphed news_dev_supplement_flat.jsonl ' if args.supplement else ''}(Wikinews, CC BY 2.5)"
+        f"{', and the hand-written round-ups of bench/segmentation/digests' if args.digests else ''}; "
         f"{REOPEN_SHARE:.0%} of articles with non-Wikinews openings, {SUBHEAD_SHARE:.0%} with crossheads. full: "
         f"{'the average of ' + str(N_NETS) + ' ' if N_NETS > 1 else 'a '}one-hidden-layer ReLU network{'s' if N_NETS > 1 else ''} over layout + topic cues"
         f"{' + the seam score' if args.seam else ''}; "
