@@ -60,8 +60,8 @@ def _read(gold_art: dict, st) -> dict[str, tuple]:
     return out
 
 
-def score(text: str, gold: dict, embedding_model: str | None) -> dict:
-    parts = split_dump(text, embedding_model)
+def score(text: str, gold: dict, embedding_model: str | None, boundary_model: str | None = None) -> dict:
+    parts = split_dump(text, embedding_model, boundary_model=boundary_model)
     found = []
     for lines, _, _, _ in parts:
         nos = [text.count("\n", 0, ln.start) + 1 for ln in lines]
@@ -96,6 +96,7 @@ def score(text: str, gold: dict, embedding_model: str | None) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--layout-only", action="store_true", help="no embeddings (layout model)")
+    ap.add_argument("--model", default=None, help="a boundary_model.json to measure (default: the bundled one)")
     ap.add_argument("--misses", action="store_true", help="list every article cut wrong and every field read wrong")
     args = ap.parse_args()
     model = None if args.layout_only else DEFAULT_EMBEDDING_MODEL
@@ -105,7 +106,7 @@ def main() -> None:
     print("| dump | articles | found | cut exactly | starts P | starts R | every field right |")
     print("|---|---|---|---|---|---|---|")
     for txt, gold_path in dumps:
-        r = score(txt.read_text(encoding="utf-8"), json.loads(gold_path.read_text(encoding="utf-8")), model)
+        r = score(txt.read_text(encoding="utf-8"), json.loads(gold_path.read_text(encoding="utf-8")), model, args.model)
         for k in totals:
             totals[k] += r[k]
         for f, v in r["fields"].items():

@@ -19,7 +19,8 @@ from tasks.segment.boundary_model import load_models
 from tasks.segment.decode import DecoderParams, best_cuts, log_odds
 from tasks.segment.cohesion import COHESION_FEATURES
 from tasks.segment.continuation import CONTINUATION_FEATURES
-from tasks.segment.features import LAYOUT_FEATURES, SEAM_FEATURES, feature_names, gap_features, topic_text
+from tasks.segment.features import LAYOUT_FEATURES, SEAM_FEATURES, feature_names, gap_features, names, topic_text
+from tasks.segment.rejoin import Rejoiner, SegmentView, rejoin
 from tasks.segment.seam import seam_scorer
 from tasks.segment.sequence_model import load_sequence_model, sequence_inputs
 
@@ -84,6 +85,8 @@ class GapScores:
     decoder: DecoderParams | None = None  # whole-dump decoding settings trained with the model
     layout_prob: np.ndarray | None = None  # the layout-only model's probability per candidate
     opens_with_byline: bool = False  # the first content line is a byline, not a headline
+    names: list[set[str]] | None = None  # content lines' names (`features.names`), in the same order
+    rejoin: Rejoiner | None = None  # the judge of the models' cuts (`rejoin`), with embeddings
 
 
 def boundary_scores(
@@ -131,18 +134,21 @@ def boundary_scores(
     scores.cue = [model.features[j] for j in model.contributions(own).argmax(1)] if idx else []
     scores.threshold = model.threshold
     scores.decoder = models.get("decoder")
+    scores.rejoin = models.get("rejoin") if embeddings is not None else None
     return scores
 
 
 def scores_from_features(lines: list[Line], X: np.ndarray, idx: list[int], embeddings: np.ndarray | None) -> GapScores:
     """GapScores for computed features, before any model has scored them (probabilities 0)."""
-    content, n_words, byline = None, None, False
+    content, n_words, byline, row_names = None, None, False, None
     if idx:
         rows = [next(i for i in range(idx[0]) if not _furniture(lines[i].text))] + idx
         n_words = np.array([len(layout.words(lines[i].text)) for i in rows])
         content = embeddings[rows] if embeddings is not None else None
         byline = layout.is_byline(lines[rows[0]].text)
-    return GapScores(idx, X, np.zeros(len(idx)), [""] * len(idx), 0.5, content, n_words, opens_with_byline=byline)
+        row_names = [names(lines[i].text) for i in rows]
+    return GapScores(idx, X, np.zeros(len(idx)), [""] * len(idx), 0.5, content, n_words, opens_with_byline=byline,
+                     names=row_names)
 
 
 def find_boundaries(
@@ -382,7 +388,30 @@ def decide(
     separated = int((scores.features[:, col["blank_rare"]] > 0).sum()) >= 2
     if scores.embeddings is not None and topic_threshold > 0 and not habit and not separated:
         _topic_pass(scores, found, topic_threshold, windows=not use_decoder)
+    if use_decoder and scores.rejoin is not None and (judged := rejoin_cuts(scores, found)) is not None:
+        kept = rejoin(rejoin_view(scores), *judged, len(scores.index) + 1, scores.rejoin)
+        found = {r - 1: found[r - 1] for r in kept}
     return [found[k] for k in sorted(found)]
+
+
+def rejoin_view(scores: GapScores) -> SegmentView:
+    """The dump's content rows as the rejoin pass judges them (scores with embeddings)."""
+    return SegmentView(scores.embeddings, scores.names, log_odds(scores.prob))
+
+
+def rejoin_cuts(scores: GapScores, found: dict[int, Boundary]) -> tuple[list[int], set[int]] | None:
+    """The rejoin pass's input: the rows the cuts in `found` start (candidate k: row k + 1),
+    and those a layout rule settles (a kicker, a wide gap, a whole article on its line),
+    which it leaves alone. None where it does not run: a dump that heads its articles, marks
+    them with wide gaps or holds one per line has said where they start."""
+    col = LAYOUT_COLUMN
+    habit = bool(_headline_habit(scores, col).any())
+    whole, per_line = _whole_article_rows(scores, col, habit)
+    f = scores.features
+    if scores.embeddings is None or habit or per_line or int((f[:, col["blank_rare"]] > 0).sum()) >= 2:
+        return None
+    ruled = whole[1:] | np.any([f[:, col[rule]] > 0 for rule, _ in _LAYOUT_RULES], axis=0)
+    return [k + 1 for k in sorted(found)], {k + 1 for k in found if ruled[k]}
 
 
 def _topic_pass(scores: GapScores, found: dict[int, Boundary], topic_threshold: float, windows: bool = True) -> None:

@@ -92,6 +92,7 @@ def load_models(path: str | None = None) -> dict:
     `sequence` (path, weight) of the gap sequence model whose log-odds it averages with
     the full model's (None if absent)."""
     from tasks.segment.decode import DecoderParams
+    from tasks.segment.rejoin import Rejoiner
     from tasks.segment.vector_cues import VectorCues
 
     p = Path(path) if path else DEFAULT_MODEL_PATH
@@ -105,6 +106,7 @@ def load_models(path: str | None = None) -> dict:
     models["seam"] = p.parent / raw["seam"] if raw.get("seam") else None
     sequence = raw.get("sequence")
     models["sequence"] = (p.parent / sequence["file"], float(sequence["weight"])) if sequence else None
+    models["rejoin"] = Rejoiner.from_dict(raw["rejoin"]) if raw.get("rejoin") else None
     return models
 
 

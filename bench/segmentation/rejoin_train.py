@@ -1,0 +1,121 @@
+"""Fit the rejoin pass (`tasks/segment/rejoin.py`): a judge of the boundary models' cuts.
+
+    python bench/segmentation/rejoin_train.py [--dumps 400] [--out PATH]
+
+Training dumps: untitled dumps (paragraphs, wire paragraphs, one sentence per line; some
+truncated; unrelated or one-topic) of the supplement's articles and the hand-written
+round-ups in digests/, which the bundled boundary models never saw, so their cuts here
+are the kind they make at run time. Each cut the decoder made (not a layout rule's) is a
+row of `rejoin.REJOIN_FEATURES` against its neighbouring cuts, labelled by whether an
+article starts there. A logistic model is fitted on them; the threshold is the one whose
+greedy rejoin gives these dumps the lowest Pk. The evaluation articles are never seen.
+The model file written is the bundled one plus `rejoin` (its sequence weights copied
+beside it when it goes elsewhere).
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import random
+import shutil
+import time
+from pathlib import Path
+
+import numpy as np
+
+from common import ROOT, EmbeddingCache, centroids
+from dumps import build_dump, load_digests, one_topic_groups
+from metrics import pk
+from supplement import load_supplement
+from tasks.segment.boundaries import boundary_scores, decide, dump_lines, rejoin_cuts, rejoin_view
+from tasks.segment.boundary_model import BoundaryModel, fit_logistic, fit_mlp
+from tasks.segment.features import topic_text
+from tasks.segment.rejoin import REJOIN_FEATURES, Rejoiner, rejoin
+
+MODEL = ROOT / "tasks" / "segment" / "boundary_model.json"
+SEED = 11
+THRESHOLDS = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7]
+
+
+def training_dumps(articles, cents, n: int, rng: random.Random):
+    for _ in range(n):
+        size = rng.randint(5, 25)
+        group = one_topic_groups(articles, cents, size, rng) if rng.random() < 0.5 else rng.sample(articles, size)
+        layout = rng.choice(["none", "none", "none", "wire", "sentences"])
+        yield build_dump(group, layout, titles=False, truncate_share=rng.choice([0.0, 0.0, 0.3, 0.5]), rng=rng)
+
+
+def judged(dump, cache):
+    """(view, cuts, fixed, n, row -> line) of one dump as the bundled models cut it, or None
+    where the rejoin pass would not run (a dump with a headline habit or wide gaps)."""
+    lines = dump_lines(dump.text)
+    scores = boundary_scores(lines, cache.encode([topic_text(ln.text) for ln in lines]))
+    scores.rejoin = None  # the cuts as the models and the decoder leave them (the base may have a judge)
+    candidate = {i: k for k, i in enumerate(scores.index)}
+    judged = rejoin_cuts(scores, {candidate[b.index]: b for b in decide(scores, decoder=scores.decoder)})
+    if judged is None:
+        return None
+    line_of = [0] + list(scores.index)
+    return rejoin_view(scores), *judged, len(line_of), line_of
+
+
+def dump_pk(dump, line_of, cuts) -> float:
+    return pk(dump.starts, [0] + [line_of[r] for r in cuts], dump.n_lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dumps", type=int, default=400)
+    ap.add_argument("--no-digests", action="store_true", help="the supplement's articles alone (what the round-ups add)")
+    ap.add_argument("--units", type=int, default=0, help="a one-hidden-layer network of this many units (0: logistic)")
+    ap.add_argument("--base", default=str(MODEL), help="the boundary model file the judge joins")
+    ap.add_argument("--out", default=str(MODEL))
+    args = ap.parse_args()
+    t0 = time.time()
+    cache = EmbeddingCache()
+    articles = load_supplement() + ([] if args.no_digests else load_digests())
+    rng = random.Random(SEED)
+    cases = []
+    for d in training_dumps(articles, centroids(articles, cache), args.dumps, rng):
+        j = judged(d, cache)
+        if j is not None:
+            cases.append((d, *j))
+    cache.save()
+    X, y = [], []
+    for d, view, cuts, fixed, n, line_of in cases:
+        rows = view.features(cuts, n)
+        starts = set(d.starts)
+        for i, c in enumerate(cuts):
+            if c not in fixed:
+                X.append(rows[i])
+                y.append(float(line_of[c] in starts))
+    X, y = np.array(X), np.array(y)
+    print(f"{len(cases)} dumps, {len(y)} judged cuts, {int((y == 0).sum())} false ({time.time() - t0:.0f}s)", flush=True)
+    if args.units:
+        model = dataclasses.replace(fit_mlp(X, y, units=args.units), features=REJOIN_FEATURES)
+    else:
+        mean, scale, coef, intercept = fit_logistic(X, y)
+        model = BoundaryModel(REJOIN_FEATURES, mean, scale, coef, float(intercept), 0.5)
+        print("weights:", {f: round(float(w), 2) for f, w in zip(REJOIN_FEATURES, coef)}, flush=True)
+    before = float(np.mean([dump_pk(d, lo, cuts) for d, _, cuts, _, _, lo in cases]))
+    trials = []
+    for t in THRESHOLDS:
+        judge = Rejoiner(model, t)
+        trials.append((float(np.mean([dump_pk(d, lo, rejoin(v, cuts, fx, n, judge)) for d, v, cuts, fx, n, lo in cases])), t))
+        print(f"threshold {t}: Pk {trials[-1][0]:.4f} (without the pass {before:.4f})", flush=True)
+    best_pk, threshold = min(trials)
+    base = json.loads(Path(args.base).read_text())
+    base["rejoin"] = Rejoiner(model, threshold).to_dict() | {"training": {
+        "dumps": len(cases), "cuts": len(y), "false_cuts": int((y == 0).sum()),
+        "pk_without": round(before, 4), "pk_with": round(best_pk, 4)}}
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.parent != Path(args.base).parent and base.get("sequence"):
+        shutil.copy(Path(args.base).parent / base["sequence"]["file"], out.parent)
+    out.write_text(json.dumps(base) + "\n")
+    print(f"wrote {out} (threshold {threshold}) in {time.time() - t0:.0f}s")
+
+
+if __name__ == "__main__":
+    main()
