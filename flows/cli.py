@@ -234,6 +234,7 @@ def segment(
     layout_only: Annotated[bool, typer.Option(help="Use layout cues only (no embedding model)")] = False,
     boundary_threshold: Annotated[float | None, typer.Option(help="Cut every gap at this boundary probability instead of the whole-dump decoder (default: decoder)")] = None,
     topic_threshold: Annotated[float | None, typer.Option(help="Topic pass: with a --boundary-threshold, cut at window-similarity minima below this; with the decoder, >0 keeps only its whole-part split (0: off)")] = None,
+    rejoin_threshold: Annotated[float | None, typer.Option(help="Rejoin pass: take back the decoder's cuts judged less likely than this to start an article (default: the model's; 0: off)")] = None,
     body: Annotated[bool, typer.Option(help="Print each body in full with its paragraph offsets")] = False,
 ) -> None:
     """Split a text dump into articles and print their structure as JSON (for debugging)."""
@@ -246,9 +247,10 @@ def segment(
         _fail(f"not a file: {path}")
     else:
         text = path.read_text(encoding="utf-8", errors="replace")
-    s = load_settings(boundary_threshold=boundary_threshold, topic_threshold=topic_threshold)
+    s = load_settings(boundary_threshold=boundary_threshold, topic_threshold=topic_threshold,
+                      rejoin_threshold=rejoin_threshold)
     parts = split_dump(text, None if layout_only else s.embedding_model, s.topic_threshold,
-                       s.boundary_threshold, s.boundary_model)
+                       s.boundary_threshold, s.boundary_model, rejoin_threshold=s.rejoin_threshold)
     out = []
     for lines, confidence, cue, location in parts:
         st = parse_article([ln.text for ln in lines])

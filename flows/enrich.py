@@ -193,7 +193,7 @@ def _steps(s: Settings) -> dict[str, object]:
         "ingest": Ingester(ReadOptions.from_settings(s)),
         "segment": Segmenter(
             s.embedding_model, s.topic_threshold, s.min_article_words, s.boundary_threshold, s.boundary_model,
-            s.segment_embedding_backend,
+            s.segment_embedding_backend, s.rejoin_threshold,
         ),
         "annotate": Annotator(s.minhash_permutations if s.near_duplicates else None),
         "tag": Tagger(s.spacy_model, languages=tuple(s.languages)),

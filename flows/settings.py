@@ -68,6 +68,10 @@ class Settings(BaseSettings):
         None, ge=0, le=1, description="Per-gap boundary probability cut instead of the whole-dump decoder (None: decoder)"
     )
     boundary_model: str | None = Field(None, description="Boundary model weights file (None: the bundled one)")
+    rejoin_threshold: float | None = Field(
+        None, ge=0, le=1, description="Rejoin pass: take back the decoder's cuts whose judged odds of an article start "
+        "fall under this (None: the boundary model's; 0: off)"
+    )
     min_article_words: int = Field(5, ge=1, description="Shorter articles are rejected as too_short")
     retries: int = Field(2, ge=0, description="Retries of a failed task (transient errors only)")
     task_timeout_seconds: float | None = Field(None, description="Timeout of one stage task (None: no timeout)")

@@ -94,6 +94,8 @@ def test_held_out_untitled_articles_are_cut_at_their_starts_only(embedder, model
     unjudged = [0] + [b.index for b in find_boundaries(lines, embedder.encode, model_path=model_without_judge)]
     assert judged == starts
     assert set(judged) < set(unjudged)  # the judge only takes cuts away
+    off = [0] + [b.index for b in find_boundaries(lines, embedder.encode, rejoin_threshold=0.0)]
+    assert off == unjudged  # a threshold of 0 turns the pass off
 
 
 @pytest.mark.parametrize("text", [
@@ -105,3 +107,21 @@ def test_a_dump_that_marks_its_starts_is_not_judged(text):
     scores = boundary_scores(lines, np.eye(len(lines), 384))
     found = {scores.index.index(b.index): b for b in decide(scores, decoder=scores.decoder)}
     assert rejoin_cuts(scores, found) is None
+
+
+def test_the_rejoin_threshold_is_a_setting_and_a_segment_option(embedder, monkeypatch):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+    from flows.settings import load_settings
+
+    monkeypatch.setenv("NEWSFLOW_REJOIN_THRESHOLD", "0.6")
+    assert load_settings().rejoin_threshold == 0.6
+    monkeypatch.delenv("NEWSFLOW_REJOIN_THRESHOLD")
+    text, starts = _dev(["wn-vat-f6cc88d2995b", "wn-vat-6e570c67ca52", "wn-vat-5261d4485796", "wn-gum-sensitive"])
+    runs = {}
+    for threshold in ("0", "0.4"):
+        result = CliRunner().invoke(app, ["segment", "-", "--rejoin-threshold", threshold], input=text)
+        assert result.exit_code == 0, result.output
+        runs[threshold] = [row["location"] for row in json.loads(result.output)]
+    assert len(runs["0.4"]) == len(starts) < len(runs["0"])

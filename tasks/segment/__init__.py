@@ -23,6 +23,7 @@ def segment_text(
     boundary_threshold: float | None = None,
     boundary_model: str | None = None,
     embedding_backend: str | None = None,
+    rejoin_threshold: float | None = None,
 ) -> list[tuple[ArticleStructure, float, str]]:
     """Split a dump into articles: (structure, boundary confidence, location) for each.
 
@@ -31,7 +32,8 @@ def segment_text(
     confidence is 1.0 (nothing precedes it).
     """
     return [(parse_article([ln.text for ln in part]), conf, where) for part, conf, _, where in
-            split_dump(text, embedding_model, topic_threshold, boundary_threshold, boundary_model, embedding_backend)]
+            split_dump(text, embedding_model, topic_threshold, boundary_threshold, boundary_model, embedding_backend,
+                       rejoin_threshold)]
 
 
 def split_dump(
@@ -41,6 +43,7 @@ def split_dump(
     boundary_threshold: float | None = None,
     boundary_model: str | None = None,
     embedding_backend: str | None = None,
+    rejoin_threshold: float | None = None,
 ) -> list[tuple[list[Line], float, str, str]]:
     """A dump's non-blank lines grouped by article: (lines, boundary confidence, cue, 'line N').
 
@@ -51,7 +54,7 @@ def split_dump(
         return []
     # The boundary model was trained on fp32 vectors; int8 ones move some cuts by a line.
     embed = sentence_embedder(embedding_model, embedding_backend or "torch").encode if embedding_model else None
-    bounds = find_boundaries(lines, embed, topic_threshold, boundary_threshold, boundary_model)
+    bounds = find_boundaries(lines, embed, topic_threshold, boundary_threshold, boundary_model, rejoin_threshold)
     starts = [0] + [b.index for b in bounds]
     conf = [1.0] + [b.confidence for b in bounds]
     cues = ["start"] + [b.cue for b in bounds]
@@ -96,6 +99,7 @@ class Segmenter(Step):
         boundary_threshold: float | None = None,
         boundary_model: str | None = None,
         embedding_backend: str | None = None,
+        rejoin_threshold: float | None = None,
     ) -> None:
         super().__init__()
         self.embedding_backend = embedding_backend
@@ -104,6 +108,7 @@ class Segmenter(Step):
         self.min_words = min_words
         self.boundary_threshold = boundary_threshold
         self.boundary_model = boundary_model
+        self.rejoin_threshold = rejoin_threshold
 
     def run(self, batch: list[SourceRecord]) -> list[Article]:
         articles: list[Article] = []
@@ -111,7 +116,7 @@ class Segmenter(Step):
             if rec.is_dump:
                 parts = segment_text(
                     rec.text, self.embedding_model, self.topic_threshold, self.boundary_threshold,
-                    self.boundary_model, self.embedding_backend,
+                    self.boundary_model, self.embedding_backend, self.rejoin_threshold,
                 )
                 self.stats["dump_articles"] += len(parts)
             else:

@@ -157,6 +157,7 @@ def find_boundaries(
     topic_threshold: float = TOPIC_THRESHOLD,
     boundary_threshold: float | None = None,
     model_path: str | None = None,
+    rejoin_threshold: float | None = None,
 ) -> list[Boundary]:
     """All article starts after the first, in line order.
 
@@ -167,11 +168,13 @@ def find_boundaries(
     topic_threshold: inside the stretches between those boundaries, a local minimum of
     window similarity below it is cut too (0 turns the topic pass off; after the decoder
     only its whole-part split runs). See `decide`.
+    rejoin_threshold: the rejoin pass takes back the decoder's cuts its judge gives odds of a
+    start under this (None: the model file's; 0 turns the pass off).
     """
     emb = embed([topic_text(ln.text) for ln in lines]) if embed is not None and len(lines) > 1 else None
     scores = boundary_scores(lines, emb, model_path)
     decoder = scores.decoder if boundary_threshold is None else None
-    return with_their_tops(lines, decide(scores, topic_threshold, boundary_threshold, decoder))
+    return with_their_tops(lines, decide(scores, topic_threshold, boundary_threshold, decoder, rejoin_threshold))
 
 
 def _heads_article(text: str) -> bool:
@@ -325,6 +328,7 @@ def decide(
     topic_threshold: float = TOPIC_THRESHOLD,
     boundary_threshold: float | None = None,
     decoder: DecoderParams | None = None,
+    rejoin_threshold: float | None = None,
 ) -> list[Boundary]:
     """Boundaries from scored gaps, in two passes.
 
@@ -344,6 +348,10 @@ def decide(
        `_part_cuts`). Restricting both to the stretch keeps a neighbouring article from
        diluting the contrast. `topic_threshold` 0 turns the whole pass off; so does a
        dump that marks its starts with wide gaps (blank lines, separator lines).
+    3. With the decoder, in a dump that marks its starts neither with headlines nor with
+       wide gaps, the rejoin pass (`rejoin`) takes back the models' cuts that its judge,
+       reading the whole segments either side, gives odds of a start under
+       `rejoin_threshold` (None: the model file's).
     """
     cut = scores.threshold if boundary_threshold is None else boundary_threshold
     col = LAYOUT_COLUMN
@@ -388,8 +396,11 @@ def decide(
     separated = int((scores.features[:, col["blank_rare"]] > 0).sum()) >= 2
     if scores.embeddings is not None and topic_threshold > 0 and not habit and not separated:
         _topic_pass(scores, found, topic_threshold, windows=not use_decoder)
-    if use_decoder and scores.rejoin is not None and (judged := rejoin_cuts(scores, found)) is not None:
-        kept = rejoin(rejoin_view(scores), *judged, len(scores.index) + 1, scores.rejoin)
+    judge = scores.rejoin
+    if judge is not None and rejoin_threshold is not None:
+        judge = Rejoiner(judge.model, rejoin_threshold)
+    if use_decoder and judge is not None and (judged := rejoin_cuts(scores, found)) is not None:
+        kept = rejoin(rejoin_view(scores), *judged, len(scores.index) + 1, judge)
         found = {r - 1: found[r - 1] for r in kept}
     return [found[k] for k in sorted(found)]
 
