@@ -96,12 +96,14 @@ def rejoin(view: SegmentView, cuts: list[int], fixed: set[int], n: int, judge: R
     """The cuts (rows 1..n-1) left once the judge has taken back those it doubts, least
     likely first; cuts in `fixed` (layout rules) stay and are never judged."""
     cuts = sorted(cuts)
-    while True:
-        open_ = [i for i, c in enumerate(cuts) if c not in fixed]
-        if not open_:
-            return cuts
-        p = judge.model.predict(view.features(cuts, n)[open_])
-        worst = int(np.argmin(p))
-        if p[worst] >= judge.threshold:
-            return cuts
-        del cuts[open_[worst]]
+    p = [float(q) for q in judge.model.predict(view.features(cuts, n))] if cuts else []
+    p = [None if c in fixed else q for c, q in zip(cuts, p)]
+    while (doubted := [(q, i) for i, q in enumerate(p) if q is not None and q < judge.threshold]):
+        _, i = min(doubted)
+        del cuts[i], p[i]
+        # only the cuts either side border the merged segment: the others keep their odds
+        edges = [0, *cuts, n]
+        for j in (i - 1, i):
+            if 0 <= j < len(cuts) and p[j] is not None:
+                p[j] = float(judge.model.predict(np.array([view.cut_features(edges[j], edges[j + 1], edges[j + 2])]))[0])
+    return cuts
