@@ -1,6 +1,6 @@
 """Fit the rejoin pass (`tasks/segment/rejoin.py`): a judge of the boundary models' cuts.
 
-    python bench/segmentation/rejoin_train.py [--dumps 400] [--out PATH]
+    python bench/segmentation/rejoin_train.py [--dumps 400] [--no-digests] [--units 8] [--base PATH] [--out PATH]
 
 Training dumps: untitled dumps (paragraphs, wire paragraphs, one sentence per line; some
 truncated; unrelated or one-topic) of the supplement's articles and the hand-written
@@ -46,11 +46,12 @@ def training_dumps(articles, cents, n: int, rng: random.Random):
         yield build_dump(group, layout, titles=False, truncate_share=rng.choice([0.0, 0.0, 0.3, 0.5]), rng=rng)
 
 
-def judged(dump, cache):
-    """(view, cuts, fixed, n, row -> line) of one dump as the bundled models cut it, or None
-    where the rejoin pass would not run (a dump with a headline habit or wide gaps)."""
+def judged(dump, cache, model_path: str | None = None):
+    """(view, cuts, fixed, n, row -> line) of one dump as the models of `model_path` (None:
+    the bundled ones) cut it, or None where the rejoin pass would not run (a dump with a
+    headline habit or wide gaps)."""
     lines = dump_lines(dump.text)
-    scores = boundary_scores(lines, cache.encode([topic_text(ln.text) for ln in lines]))
+    scores = boundary_scores(lines, cache.encode([topic_text(ln.text) for ln in lines]), model_path)
     scores.rejoin = None  # the cuts as the models and the decoder leave them (the base may have a judge)
     candidate = {i: k for k, i in enumerate(scores.index)}
     judged = rejoin_cuts(scores, {candidate[b.index]: b for b in decide(scores, decoder=scores.decoder)})
@@ -78,7 +79,7 @@ def main() -> None:
     rng = random.Random(SEED)
     cases = []
     for d in training_dumps(articles, centroids(articles, cache), args.dumps, rng):
-        j = judged(d, cache)
+        j = judged(d, cache, args.base)
         if j is not None:
             cases.append((d, *j))
     cache.save()
