@@ -1,6 +1,6 @@
 """Fit the rejoin pass (`tasks/segment/rejoin.py`): a judge of the boundary models' cuts.
 
-    python bench/segmentation/rejoin_train.py [--dumps 400] [--no-digests] [--units 8] [--base PATH] [--out PATH]
+    python bench/segmentation/rejoin_train.py [--dumps 400] [--no-digests] [--units 8] [--validate] [--base PATH] [--out PATH]
 
 Training dumps: untitled dumps (paragraphs, wire paragraphs, one sentence per line; some
 truncated; unrelated or one-topic) of the supplement's articles and the hand-written
@@ -61,28 +61,28 @@ def judged(dump, cache, model_path: str | None = None):
     return rejoin_view(scores), *judged, len(line_of), line_of
 
 
+def judged_dumps(articles, n: int, seed: int, cache, model_path: str | None):
+    """`judged` for `n` training dumps of `articles` (those the pass would not run on left out)."""
+    rng = random.Random(seed)
+    out = []
+    for d in training_dumps(articles, centroids(articles, cache), n, rng):
+        if (j := judged(d, cache, model_path)) is not None:
+            out.append((d, *j))
+    return out
+
+
 def dump_pk(dump, line_of, cuts) -> float:
     return pk(dump.starts, [0] + [line_of[r] for r in cuts], dump.n_lines)
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--dumps", type=int, default=400)
-    ap.add_argument("--no-digests", action="store_true", help="the supplement's articles alone (what the round-ups add)")
-    ap.add_argument("--units", type=int, default=0, help="a one-hidden-layer network of this many units (0: logistic)")
-    ap.add_argument("--base", default=str(MODEL), help="the boundary model file the judge joins")
-    ap.add_argument("--out", default=str(MODEL))
-    args = ap.parse_args()
-    t0 = time.time()
-    cache = EmbeddingCache()
-    articles = load_supplement() + ([] if args.no_digests else load_digests())
-    rng = random.Random(SEED)
-    cases = []
-    for d in training_dumps(articles, centroids(articles, cache), args.dumps, rng):
-        j = judged(d, cache, args.base)
-        if j is not None:
-            cases.append((d, *j))
-    cache.save()
+def mean_pk(cases, judge: Rejoiner | None = None) -> float:
+    """Mean Pk of the dumps as cut, or with `judge`'s rejoin pass."""
+    return float(np.mean([dump_pk(d, lo, rejoin(v, cuts, fx, n, judge) if judge else cuts)
+                          for d, v, cuts, fx, n, lo in cases]))
+
+
+def fit(cases, units: int = 0, verbose: bool = False) -> tuple[Rejoiner, dict]:
+    """The judge fitted on the cases' judged cuts, with the threshold that gives them the lowest Pk."""
     X, y = [], []
     for d, view, cuts, fixed, n, line_of in cases:
         rows = view.features(cuts, n)
@@ -92,24 +92,51 @@ def main() -> None:
                 X.append(rows[i])
                 y.append(float(line_of[c] in starts))
     X, y = np.array(X), np.array(y)
-    print(f"{len(cases)} dumps, {len(y)} judged cuts, {int((y == 0).sum())} false ({time.time() - t0:.0f}s)", flush=True)
-    if args.units:
-        model = dataclasses.replace(fit_mlp(X, y, units=args.units), features=REJOIN_FEATURES)
+    if units:
+        model = dataclasses.replace(fit_mlp(X, y, units=units), features=REJOIN_FEATURES)
     else:
         mean, scale, coef, intercept = fit_logistic(X, y)
         model = BoundaryModel(REJOIN_FEATURES, mean, scale, coef, float(intercept), 0.5)
-        print("weights:", {f: round(float(w), 2) for f, w in zip(REJOIN_FEATURES, coef)}, flush=True)
-    before = float(np.mean([dump_pk(d, lo, cuts) for d, _, cuts, _, _, lo in cases]))
-    trials = []
-    for t in THRESHOLDS:
-        judge = Rejoiner(model, t)
-        trials.append((float(np.mean([dump_pk(d, lo, rejoin(v, cuts, fx, n, judge)) for d, v, cuts, fx, n, lo in cases])), t))
-        print(f"threshold {t}: Pk {trials[-1][0]:.4f} (without the pass {before:.4f})", flush=True)
+    before = mean_pk(cases)
+    trials = [(mean_pk(cases, Rejoiner(model, t)), t) for t in THRESHOLDS]
     best_pk, threshold = min(trials)
+    if verbose:
+        print(f"{len(cases)} dumps, {len(y)} judged cuts, {int((y == 0).sum())} false", flush=True)
+        if not units:
+            print("weights:", {f: round(float(w), 2) for f, w in zip(REJOIN_FEATURES, coef)}, flush=True)
+        for pk_t, t in trials:
+            print(f"threshold {t}: Pk {pk_t:.4f} (without the pass {before:.4f})", flush=True)
+    counts = {"cuts": len(y), "false_cuts": int((y == 0).sum()), "pk_without": round(before, 4), "pk_with": round(best_pk, 4)}
+    return Rejoiner(model, threshold), counts
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--dumps", type=int, default=400)
+    ap.add_argument("--no-digests", action="store_true", help="the supplement's articles alone (what the round-ups add)")
+    ap.add_argument("--units", type=int, default=0, help="a one-hidden-layer network of this many units (0: logistic)")
+    ap.add_argument("--validate", action="store_true", help="fit on half the dumps, measure on the other half; write nothing")
+    ap.add_argument("--base", default=str(MODEL), help="the boundary model file the judge joins")
+    ap.add_argument("--out", default=str(MODEL))
+    args = ap.parse_args()
+    t0 = time.time()
+    cache = EmbeddingCache()
+    articles = load_supplement() + ([] if args.no_digests else load_digests())
+    if args.validate:  # fitted on half the articles' dumps, measured on the other half's, both ways
+        halves = [[a for a in articles if a.seed("rejoin") % 2 == h] for h in (0, 1)]
+        sets = [judged_dumps(half, args.dumps // 2, SEED + h, cache, args.base) for h, half in enumerate(halves)]
+        cache.save()
+        for a, b in ((sets[0], sets[1]), (sets[1], sets[0])):
+            judge, _ = fit(a, args.units)
+            print(f"held-out half: Pk {mean_pk(b):.4f} without the pass, {mean_pk(b, judge):.4f} with it "
+                  f"(threshold {judge.threshold})", flush=True)
+        return
+    cases = judged_dumps(articles, args.dumps, SEED, cache, args.base)
+    cache.save()
+    judge, counts = fit(cases, args.units, verbose=True)
+    threshold = judge.threshold
     base = json.loads(Path(args.base).read_text())
-    base["rejoin"] = Rejoiner(model, threshold).to_dict() | {"training": {
-        "dumps": len(cases), "cuts": len(y), "false_cuts": int((y == 0).sum()),
-        "pk_without": round(before, 4), "pk_with": round(best_pk, 4)}}
+    base["rejoin"] = judge.to_dict() | {"training": {"dumps": len(cases), **counts}}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.parent != Path(args.base).parent and base.get("sequence"):
