@@ -85,7 +85,7 @@ class GapScores:
     decoder: DecoderParams | None = None  # whole-dump decoding settings trained with the model
     layout_prob: np.ndarray | None = None  # the layout-only model's probability per candidate
     opens_with_byline: bool = False  # the first content line is a byline, not a headline
-    names: list[set[str]] | None = None  # content lines' names (`features.names`), in the same order
+    names: list[set[str]] | None = None  # content lines' names (`features.names`), same order; with embeddings
     rejoin: Rejoiner | None = None  # the judge of the models' cuts (`rejoin`), with embeddings
 
 
@@ -146,7 +146,7 @@ def scores_from_features(lines: list[Line], X: np.ndarray, idx: list[int], embed
         n_words = np.array([len(layout.words(lines[i].text)) for i in rows])
         content = embeddings[rows] if embeddings is not None else None
         byline = layout.is_byline(lines[rows[0]].text)
-        row_names = [names(lines[i].text) for i in rows]
+        row_names = [names(lines[i].text) for i in rows] if embeddings is not None else None
     return GapScores(idx, X, np.zeros(len(idx)), [""] * len(idx), 0.5, content, n_words, opens_with_byline=byline,
                      names=row_names)
 
@@ -393,13 +393,14 @@ def decide(
     found = _decode(scores, hard, decoder, headline if habit else None) if use_decoder else dict(hard)
     # a dump that marks its starts with wide gaps (two or more) has said where its articles
     # are: a topic cut inside one of its stretches splits an article
-    separated = int((scores.features[:, col["blank_rare"]] > 0).sum()) >= 2
+    separated = _marks_starts_with_gaps(scores)
     if scores.embeddings is not None and topic_threshold > 0 and not habit and not separated:
         _topic_pass(scores, found, topic_threshold, windows=not use_decoder)
     judge = scores.rejoin
     if judge is not None and rejoin_threshold is not None:
         judge = Rejoiner(judge.model, rejoin_threshold)
-    if use_decoder and judge is not None and (judged := rejoin_cuts(scores, found)) is not None:
+    judged = rejoin_cuts(scores, found, (habit, whole, per_line)) if use_decoder and judge is not None else None
+    if judged is not None:
         kept = rejoin(rejoin_view(scores), *judged, len(scores.index) + 1, judge)
         found = {r - 1: found[r - 1] for r in kept}
     return [found[k] for k in sorted(found)]
@@ -410,19 +411,29 @@ def rejoin_view(scores: GapScores) -> SegmentView:
     return SegmentView(scores.embeddings, scores.names, log_odds(scores.prob))
 
 
-def rejoin_cuts(scores: GapScores, found: dict[int, Boundary]) -> tuple[list[int], set[int]] | None:
+def rejoin_cuts(
+    scores: GapScores, found: dict[int, Boundary], shape: tuple[bool, np.ndarray, bool] | None = None
+) -> tuple[list[int], set[int]] | None:
     """The rejoin pass's input: the rows the cuts in `found` start (candidate k: row k + 1),
     and those a layout rule settles (a kicker, a wide gap, a whole article on its line),
     which it leaves alone. None where it does not run: a dump that heads its articles, marks
-    them with wide gaps or holds one per line has said where they start."""
+    them with wide gaps or holds one per line has said where they start. `shape`: the
+    dump's headline habit and `_whole_article_rows`, when the caller has them."""
     col = LAYOUT_COLUMN
-    habit = bool(_headline_habit(scores, col).any())
-    whole, per_line = _whole_article_rows(scores, col, habit)
+    if shape is None:
+        habit = bool(_headline_habit(scores, col).any())
+        shape = (habit, *_whole_article_rows(scores, col, habit))
+    habit, whole, per_line = shape
     f = scores.features
-    if scores.embeddings is None or habit or per_line or int((f[:, col["blank_rare"]] > 0).sum()) >= 2:
+    if scores.embeddings is None or habit or per_line or _marks_starts_with_gaps(scores):
         return None
     ruled = whole[1:] | np.any([f[:, col[rule]] > 0 for rule, _ in _LAYOUT_RULES], axis=0)
     return [k + 1 for k in sorted(found)], {k + 1 for k in found if ruled[k]}
+
+
+def _marks_starts_with_gaps(scores: GapScores) -> bool:
+    """Whether the dump marks its starts with wide gaps (blank lines, separator lines): two or more."""
+    return int((scores.features[:, LAYOUT_COLUMN["blank_rare"]] > 0).sum()) >= 2
 
 
 def _topic_pass(scores: GapScores, found: dict[int, Boundary], topic_threshold: float, windows: bool = True) -> None:
