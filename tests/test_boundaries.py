@@ -13,18 +13,17 @@ from conftest import DEVDATA
 from tasks.segment import segment_text, split_dump
 from tasks.segment.structure import parse_article
 from tasks.segment.boundaries import (
-    LAYOUT_COLUMN,
     SEPARATOR_BLANKS,
     Boundary,
-    _headline_habit,
     _headed_dump_gain,
-    _part_cuts,
     boundary_scores,
     dump_lines,
     find_boundaries,
     with_their_tops,
 )
 from tasks.segment.decode import DecoderParams, log_odds
+from tasks.segment.layout_rules import LAYOUT_COLUMN, headline_habit
+from tasks.segment.topic_shift import part_cuts
 from tasks.segment.features import ALL_FEATURES
 from tasks.segment.layout import is_separator, is_title_like
 
@@ -121,10 +120,10 @@ def test_a_part_cut_the_models_doubt_needs_parts_long_enough_to_judge():
     emb = np.array([[1, 0], [1, 0.1], [0, 1], [0.1, 1]], dtype=np.float32)  # two unlike halves
     prob = np.array([0.5, 0.001, 0.5])  # per candidate: the gap before rows 1, 2, 3
     short, long = np.array([20, 20, 20, 20]), np.array([40, 40, 40, 40])
-    assert [r for r, _ in _part_cuts(emb, short, 0, 4)] == [2]
-    assert [r for r, _ in _part_cuts(emb, short, 0, 4, prob)] == []  # two 40-word halves: too noisy
-    assert [r for r, _ in _part_cuts(emb, long, 0, 4, prob)] == [2]
-    assert [r for r, _ in _part_cuts(emb, short, 0, 4, np.array([0.5, 0.2, 0.5]))] == [2]
+    assert [r for r, _ in part_cuts(emb, short, 0, 4)] == [2]
+    assert [r for r, _ in part_cuts(emb, short, 0, 4, prob)] == []  # two 40-word halves: too noisy
+    assert [r for r, _ in part_cuts(emb, long, 0, 4, prob)] == [2]
+    assert [r for r, _ in part_cuts(emb, short, 0, 4, np.array([0.5, 0.2, 0.5]))] == [2]
 
 
 SEPARATORS = ["-----", "* * *", "==========", "###", "-30-", "(END)", "End of article"]
@@ -361,7 +360,7 @@ def _scored(lines: list[str]):
 def test_a_headline_with_its_byline_under_it_counts_as_a_headline():
     blocks = [[a[0], f"By {name}", *a[1:]] for name, a in zip(REPORTERS, ARTICLES)]
     scores = _scored([x for b in blocks for x in b])
-    flagged = [scores.index[k] for k in np.flatnonzero(_headline_habit(scores, LAYOUT_COLUMN))]
+    flagged = [scores.index[k] for k in np.flatnonzero(headline_habit(scores, LAYOUT_COLUMN))]
     assert flagged == [6, 11, 17]  # the three headlines after the first, bylines and prose unflagged
 
 
@@ -369,7 +368,7 @@ def test_a_dump_led_by_a_byline_does_not_open_with_a_headline():
     # untitled articles under bylines: the first line is title-like but no headline, so two
     # title-like lines inside the dump make no habit of headlines
     lines = ["By Anna Smith", *ARTICLES[0][1:], "Key figures", *ARTICLES[1][1:], "What happens next", *ARTICLES[2][1:]]
-    assert not _headline_habit(_scored(lines), LAYOUT_COLUMN).any()
+    assert not headline_habit(_scored(lines), LAYOUT_COLUMN).any()
 
 
 def test_untitled_articles_keep_the_byline_above_a_kicker_lead():
@@ -390,7 +389,7 @@ def test_boundaries_with_only_head_lines_between_them_are_one_start():
 def test_a_headed_dump_holds_the_models_odds_to_what_its_layout_shows():
     scores = _scored([x for a in ARTICLES for x in a])
     col = LAYOUT_COLUMN
-    headline = _headline_habit(scores, col)
+    headline = headline_habit(scores, col)
     prose = (scores.features[:, col["cur_title_like"]] == 0) & (scores.features[:, col["prev_title_like"]] == 0)
     assert headline.sum() == 3 and (prose & ~headline).sum() > 5
     unheaded = prose & ~headline

@@ -2,6 +2,21 @@
 
 A record flagged `is_dump` may hold many articles and is split first
 (`boundaries`); every article's lines are then parsed (`structure`).
+
+Where each part lives:
+- `boundaries`: a dump's lines, every gap scored, and `decide`, which says where articles
+  start, in passes:
+  - `layout_rules`: the dump's habits and the gaps its layout settles alone;
+  - `decode`: the whole-dump decoder over the models' odds;
+  - `topic_shift`: topic cuts inside the stretches left whole;
+  - `rejoin`: a judge of whole segments that takes back doubtful cuts.
+- The cues of a gap: `features` (assembles them), `layout` (one line's shape), `cohesion`
+  (names over wide windows), `continuation` (openings that continue), `vector_cues`,
+  `seam`.
+- The models that weigh them: `boundary_model` (the network and its file) and
+  `sequence_model` (the GRUs).
+- `structure` and `run_in_deck`: title, kicker, deck, byline, dateline, captions,
+  boilerplate and truncation inside one article.
 """
 from __future__ import annotations
 

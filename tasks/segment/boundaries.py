@@ -19,14 +19,26 @@ from tasks.segment.boundary_model import load_models
 from tasks.segment.decode import DecoderParams, best_cuts, log_odds
 from tasks.segment.cohesion import COHESION_FEATURES
 from tasks.segment.continuation import CONTINUATION_FEATURES
-from tasks.segment.features import LAYOUT_FEATURES, SEAM_FEATURES, feature_names, gap_features, names, topic_text
+from tasks.segment.features import SEAM_FEATURES, feature_names, gap_features, names, topic_text
+from tasks.segment.layout_rules import (
+    DATELINE_CONFIDENCE,
+    HEADLINE_CONFIDENCE,
+    HEADLINE_HABIT_CUT,
+    LAYOUT_COLUMN,
+    LAYOUT_RULES,
+    LINE_RULE_CONFIDENCE,
+    headline_habit,
+    marks_starts_with_gaps,
+    signed_headlines,
+    unheaded_datelines,
+    whole_article_rows,
+)
 from tasks.segment.rejoin import Rejoiner, SegmentView, rejoin
 from tasks.segment.seam import seam_scorer
 from tasks.segment.sequence_model import load_sequence_model, sequence_inputs
+from tasks.segment.topic_shift import stretch_cuts
 
 SEPARATOR_BLANKS = 2  # blank lines a separator line counts as (see dump_lines)
-# a layout feature's column in any model's feature rows (layout columns come first in every model)
-LAYOUT_COLUMN = {f: j for j, f in enumerate(LAYOUT_FEATURES)}
 TOPIC_THRESHOLD = 0.15  # window cosine below which a topic shift inside a layout stretch is cut
 
 
@@ -207,122 +219,6 @@ def with_their_tops(lines: list[Line], found: list[Boundary]) -> list[Boundary]:
 
 _TOP_TITLE_LINES = 2  # a headline and its deck
 
-# Layout rules that settle a boundary on their own, with their confidence (a feature column each).
-# A line cut off mid-sentence and a headline-like line are left to the model: on real
-# articles (lists, subheads) they fire inside articles more often than at their starts.
-_LAYOUT_RULES = (("cur_kicker", 0.95), ("blank_rare", 0.8))
-# Lines this long are whole articles, not paragraphs (news paragraphs run 20-90 words):
-# a dump whose typical line is this long has one article per line ...
-_ARTICLE_PER_LINE_WORDS = 120
-# ... and, in a dump of paragraphs, a line this many times the typical one (and 80 words at
-# least) that stops mid-sentence is a truncated article of its own (a scrape that flattened
-# some articles); a long paragraph that ends its sentence is left to the other cues.
-_WHOLE_ARTICLE_RATIO, _WHOLE_ARTICLE_MIN_WORDS = 3.0, 80
-_LINE_RULE_CONFIDENCE = 0.8
-# A headline (short title-like line followed by prose) is a hard boundary only in a dump that
-# shows the habit: it opens with one, or has one every dozen lines, and has at least three.
-# Subheads inside articles (rare, clustered in a few long pieces) don't make such a habit.
-_HEADLINE_MIN, _HEADLINE_EVERY, _HEADLINE_CONFIDENCE = 3, 12, 0.9
-_HEADLINE_HABIT_CUT = 0.8
-# ... and there a dateline with no head above it starts an article (`_unheaded_datelines`),
-# as does a headline with a byline or a datelined lead under it or under its deck, a line of
-# up to _SIGNED_DECK_MAX_WORDS words (`_signed_headlines`)
-_DATELINE_CONFIDENCE = 0.9
-_SIGNED_DECK_MAX_WORDS = 45
-# Topic pass, whole parts: mean-embedding cosine under which two adjacent parts of a stretch
-# are different articles (0.3: best on the bench's real news, Pk and precision both), and
-# the least a part must hold to be an article (2 lines, or one line this long).
-_PART_SIM_MAX, _PART_MIN_LINES, _PART_MIN_WORDS = 0.3, 2, 50
-# ... and where the models give a part cut almost no chance, both parts must hold this many
-# words: the mean of two short wire paragraphs (a story's decision, then its reactions) is
-# too noisy to overrule them (55: flat on the bench from 55 to 80; the largest that keeps a
-# true start in four short articles, `test_layouts_with_topic_cues`)
-_PART_DOUBT_PROB, _PART_DOUBT_WORDS = 0.01, 55
-
-
-def _whole_article_rows(scores: GapScores, col: dict[str, int], headed: bool) -> tuple[np.ndarray, bool]:
-    """Per content row: it is a whole article on a line of its own; and whether the dump has
-    one article per line (its typical prose line is article-long). A row is one in such a
-    dump, or when it is many times the typical line and cut off (a scrape that flattened
-    some articles); but, in a dump that heads its articles (`headed`), never right under a
-    headline, whose body it is (elsewhere a short title-like line may be a cut-off article).
-    Title-like lines are left out of the typical line: a dump of headlines each over its
-    article on one line is a dump of one article per line."""
-    rows = np.zeros(len(scores.index) + 1, dtype=bool)
-    if scores.words is None:
-        return rows, False
-    f = scores.features
-    title_row = np.concatenate([f[:1, col["prev_title_like"]] > 0, f[:, col["cur_title_like"]] > 0])
-    under_title = np.concatenate([[False], f[:, col["prev_title_like"]] > 0]) & headed
-    typical = float(np.median(scores.words[~title_row] if (~title_row).any() else scores.words))
-    per_line = typical >= _ARTICLE_PER_LINE_WORDS
-    if per_line and title_row.mean() < 1 / 3:
-        under_title[:] = False  # a few short lines among article-long ones are cut-off articles, not headlines
-    cut_off = np.append(f[:, col["prev_cut_off"]] > 0, False)
-    long = scores.words >= max(_WHOLE_ARTICLE_MIN_WORDS, _WHOLE_ARTICLE_RATIO * typical)
-    return (per_line | (cut_off & long)) & ~under_title, per_line
-
-
-def _unheaded_datelines(scores: GapScores, headline: np.ndarray, col: dict[str, int]) -> list[int]:
-    """Candidates whose line opens with a dateline with no start just above it (a headline, a
-    byline, a line the models take for a start, or a deck under one), in a dump that heads its
-    articles: a brief or a wire story that came without its headline. The models, trained on
-    dumps that head every article or none, give such a start little (a dateline there has
-    always followed a headline)."""
-    f = scores.features
-    dateline = f[:, col["cur_dateline"]] > 0
-    near = headline | (f[:, col["cur_byline"]] > 0) | (scores.prob >= 0.5)
-    above = np.zeros_like(near)
-    above[1:] |= near[:-1]
-    above[2:] |= near[:-2]  # a headline, then a deck or its byline
-    return [int(k) for k in np.flatnonzero(dateline & ~above & (f[:, col["prev_title_like"]] == 0))]
-
-
-def _signed_headlines(scores: GapScores, headline: np.ndarray, col: dict[str, int]) -> list[int]:
-    """Headlines (in a dump that heads its articles) with a byline or a datelined lead right
-    under them or under their deck: an article's top, which a subhead never has. The models
-    were trained on headlines over their body, and give a headline over a deck and a byline
-    little more than even odds."""
-    f = scores.features
-    signed = (f[:, col["cur_byline"]] > 0) | (f[:, col["cur_dateline"]] > 0)
-    below = np.zeros_like(signed)
-    below[:-1] |= signed[1:]
-    if scores.words is not None:  # under a deck (content row k + 2 is candidate k + 1's line)
-        # a title-like line between may be the headline itself, under a short last line of
-        # the article before: then the models must find the upper line a likely start, or
-        # the likelier of the two
-        title_between = f[1:-1, col["cur_title_like"]] > 0
-        upper_first = (scores.prob[:-2] >= 0.5) | (scores.prob[:-2] >= scores.prob[1:-1])
-        below[:-2] |= signed[2:] & (scores.words[2:-1] <= _SIGNED_DECK_MAX_WORDS) & (~title_between | upper_first)
-    return [int(k) for k in np.flatnonzero(headline & below)]
-
-
-def _headline_habit(scores: GapScores, col: dict[str, int], decks: bool = True) -> np.ndarray:
-    """Per candidate: it starts a headline in a dump that uses headlines (all False otherwise).
-    `decks`: a title-like line over another, then prose, is a headline over its deck too."""
-    f = scores.features
-    # a headline is followed by prose or by its byline; a byline after a headline, or a line
-    # right under another title-like one (a deck, a headline under its kicker), is part of
-    # the same article's top, not a new start
-    title = f[:, col["cur_title_like"]] > 0
-    headed = (f[:, col["cur_title_then_prose"]] > 0) | (title & (f[:, col["next_byline"]] > 0))
-    top = (f[:, col["cur_byline"]] == 0) & (f[:, col["prev_title_like"]] == 0)
-    heads = headed & top
-    if not len(heads):
-        return heads
-    opens = (f[0, col["prev_title_like"]] > 0 and not scores.opens_with_byline
-             and (f[0, col["cur_title_like"]] == 0 or f[0, col["cur_byline"]] > 0))
-    n_heads = int(heads.sum()) + int(opens)
-    habit = n_heads >= _HEADLINE_MIN and (opens or n_heads * _HEADLINE_EVERY >= len(heads) + 1)
-    if not habit:
-        return np.zeros_like(heads)
-    # in such a dump a headline may also stand over its deck; these do not make the habit
-    # (two short lines before prose are as often a cut-off fragment and a one-line article)
-    if decks:
-        heads[:-1] |= title[:-1] & headed[1:] & top[:-1]
-    return heads
-
-
 def decide(
     scores: GapScores,
     topic_threshold: float = TOPIC_THRESHOLD,
@@ -336,7 +232,7 @@ def decide(
        model's probability or, when a layout rule fires (kicker, unusually wide blank gap,
        lines long enough to be whole articles, a headline in a dump that heads its
        articles), that rule's confidence if higher. In a dump that heads its articles, a
-       start without a headline needs _HEADLINE_HABIT_CUT, and pass 2 is skipped.
+       start without a headline needs HEADLINE_HABIT_CUT, and pass 2 is skipped.
        With a decoder (and embeddings), only the layout rules other than headlines are hard
        cuts; the decoder picks the rest (`_decode`), headlines included: the network reads
        a title-like line together with the topic cues, so a subhead that continues the
@@ -344,8 +240,8 @@ def decide(
     2. Topic shift inside each stretch left between hard boundaries (cue 'topic_shift'):
        window similarity (up to 3 lines before, 2 after, never reaching past the stretch)
        is cut at local minima below `topic_threshold`; and the stretch is split where its
-       two parts' mean embeddings are least alike, if under _PART_SIM_MAX (see
-       `_part_cuts`). Restricting both to the stretch keeps a neighbouring article from
+       two parts' mean embeddings are least alike, if different enough (see
+       `topic_shift.part_cuts`). Restricting both to the stretch keeps a neighbouring article from
        diluting the contrast. `topic_threshold` 0 turns the whole pass off; so does a
        dump that marks its starts with wide gaps (blank lines, separator lines).
     3. With the decoder, in a dump that marks its starts neither with headlines nor with
@@ -361,18 +257,18 @@ def decide(
     use_decoder = decoder is not None and scores.embeddings is not None
     # a headline over its deck is evidence the decoder weighs; as a cut of its own (no
     # decoder) it would also cut above every headline under a short closing line
-    headline = _headline_habit(scores, col, decks=use_decoder)
+    headline = headline_habit(scores, col, decks=use_decoder)
     habit = bool(headline.any())
-    whole, per_line = _whole_article_rows(scores, col, habit)
+    whole, per_line = whole_article_rows(scores, col, habit)
     hard: dict[int, Boundary] = {}
     for k, (i, p, cue) in enumerate(zip(scores.index, scores.prob, scores.cue)):
         conf, why = float(p), cue
         if whole[k + 1]:  # candidate k starts row k + 1
-            if _LINE_RULE_CONFIDENCE > conf:
-                conf, why = _LINE_RULE_CONFIDENCE, "article_per_line" if per_line else "whole_article_line"
-        if headline[k] and _HEADLINE_CONFIDENCE > conf and not use_decoder:
-            conf, why = _HEADLINE_CONFIDENCE, "headline"
-        for rule, rule_conf in _LAYOUT_RULES:
+            if LINE_RULE_CONFIDENCE > conf:
+                conf, why = LINE_RULE_CONFIDENCE, "article_per_line" if per_line else "whole_article_line"
+        if headline[k] and HEADLINE_CONFIDENCE > conf and not use_decoder:
+            conf, why = HEADLINE_CONFIDENCE, "headline"
+        for rule, rule_conf in LAYOUT_RULES:
             if scores.features[k, col[rule]] > 0 and rule_conf > conf:
                 conf, why = rule_conf, rule
         # in a dump that heads its articles, a start without a headline needs more evidence
@@ -383,17 +279,17 @@ def decide(
         f = scores.features[k]
         if habit and conf == p and f[col["prev_title_like"]] > 0 and f[col["cur_title_like"]] == 0:
             continue  # by the model alone, prose under a headline starts nothing: the headline does
-        if conf >= (max(cut, _HEADLINE_HABIT_CUT) if habit and why != "headline" else cut):
+        if conf >= (max(cut, HEADLINE_HABIT_CUT) if habit and why != "headline" else cut):
             hard[k] = Boundary(i, round(conf, 3), why)
     if habit:
-        for k in _unheaded_datelines(scores, headline, col):
-            hard.setdefault(k, Boundary(scores.index[k], _DATELINE_CONFIDENCE, "cur_dateline"))
-        for k in _signed_headlines(scores, headline, col):
-            hard.setdefault(k, Boundary(scores.index[k], _DATELINE_CONFIDENCE, "headline_signed"))
+        for k in unheaded_datelines(scores, headline, col):
+            hard.setdefault(k, Boundary(scores.index[k], DATELINE_CONFIDENCE, "cur_dateline"))
+        for k in signed_headlines(scores, headline, col):
+            hard.setdefault(k, Boundary(scores.index[k], DATELINE_CONFIDENCE, "headline_signed"))
     found = _decode(scores, hard, decoder, headline if habit else None) if use_decoder else dict(hard)
     # a dump that marks its starts with wide gaps (two or more) has said where its articles
     # are: a topic cut inside one of its stretches splits an article
-    separated = _marks_starts_with_gaps(scores)
+    separated = marks_starts_with_gaps(scores)
     if scores.embeddings is not None and topic_threshold > 0 and not habit and not separated:
         _topic_pass(scores, found, topic_threshold, windows=not use_decoder)
     judge = scores.rejoin
@@ -418,22 +314,17 @@ def rejoin_cuts(
     and those a layout rule settles (a kicker, a wide gap, a whole article on its line),
     which it leaves alone. None where it does not run: a dump that heads its articles, marks
     them with wide gaps or holds one per line has said where they start. `shape`: the
-    dump's headline habit and `_whole_article_rows`, when the caller has them."""
+    dump's headline habit and `whole_article_rows`, when the caller has them."""
     col = LAYOUT_COLUMN
     if shape is None:
-        habit = bool(_headline_habit(scores, col).any())
-        shape = (habit, *_whole_article_rows(scores, col, habit))
+        habit = bool(headline_habit(scores, col).any())
+        shape = (habit, *whole_article_rows(scores, col, habit))
     habit, whole, per_line = shape
     f = scores.features
-    if scores.embeddings is None or habit or per_line or _marks_starts_with_gaps(scores):
+    if scores.embeddings is None or habit or per_line or marks_starts_with_gaps(scores):
         return None
-    ruled = whole[1:] | np.any([f[:, col[rule]] > 0 for rule, _ in _LAYOUT_RULES], axis=0)
+    ruled = whole[1:] | np.any([f[:, col[rule]] > 0 for rule, _ in LAYOUT_RULES], axis=0)
     return [k + 1 for k in sorted(found)], {k + 1 for k in found if ruled[k]}
-
-
-def _marks_starts_with_gaps(scores: GapScores) -> bool:
-    """Whether the dump marks its starts with wide gaps (blank lines, separator lines): two or more."""
-    return int((scores.features[:, LAYOUT_COLUMN["blank_rare"]] > 0).sum()) >= 2
 
 
 def _topic_pass(scores: GapScores, found: dict[int, Boundary], topic_threshold: float, windows: bool = True) -> None:
@@ -443,10 +334,7 @@ def _topic_pass(scores: GapScores, found: dict[int, Boundary], topic_threshold: 
     # content rows: 0 is the first line, row k + 1 starts at candidate k
     edges = [0] + [k + 1 for k in sorted(found)] + [len(scores.index) + 1]
     for a, b in zip(edges, edges[1:]):
-        window_cuts = _segment_topic_cuts(scores.embeddings, a, b, topic_threshold) if windows else []
-        cuts = [(r, topic_threshold, s) for r, s in _article_sized_cuts(window_cuts, scores.words, a, b)]
-        cuts += [(r, _PART_SIM_MAX, s) for r, s in _part_cuts(scores.embeddings, scores.words, a, b, scores.prob)]
-        for row, limit, s in cuts:
+        for row, limit, s in stretch_cuts(scores.embeddings, scores.words, scores.prob, a, b, topic_threshold, windows):
             k = row - 1
             conf = max(float(scores.prob[k]), min(0.99, 0.5 + (limit - s) / (2 * limit)))
             if k not in found or conf > found[k].confidence:
@@ -499,58 +387,3 @@ def _headed_dump_gain(scores: GapScores, gain: np.ndarray, headline: np.ndarray,
         prose = (f[:, col["cur_title_like"]] == 0) & (f[:, col["prev_title_like"]] == 0) & ~headline
         gain = np.where(prose, np.minimum(gain, layout_gain + params.layout_margin), gain)
     return gain
-
-
-def _segment_topic_cuts(emb: np.ndarray, a: int, b: int, threshold: float, before: int = 3, after: int = 2):
-    """(row, similarity) of local minima below threshold among rows a+1..b-1 of emb."""
-    sims = {}
-    for r in range(a + 1, b):
-        x = emb[max(a, r - before) : r].mean(0)
-        y = emb[r : min(b, r + after)].mean(0)
-        denom = float(np.linalg.norm(x) * np.linalg.norm(y)) or 1.0
-        sims[r] = float(x @ y) / denom
-    for r, s in sims.items():
-        if s < threshold and s <= sims.get(r - 1, 1.0) and s <= sims.get(r + 1, 1.0):
-            yield r, s
-
-
-
-def _article_sized(words: np.ndarray, lo: int, hi: int) -> bool:
-    """Whether rows lo..hi-1 can be an article on their own: 2+ lines, or one long line."""
-    return hi - lo >= _PART_MIN_LINES or int(words[lo:hi].sum()) >= _PART_MIN_WORDS
-
-
-def _article_sized_cuts(cuts, words: np.ndarray, a: int, b: int):
-    """The topic cuts, in order, that leave every part article-sized: a one-line 'article'
-    between two topic cuts is far likelier a paragraph on a side topic."""
-    last = a
-    for r, s in sorted(cuts):
-        if _article_sized(words, last, r) and _article_sized(words, r, b):
-            yield r, s
-            last = r
-
-
-def _part_cuts(emb: np.ndarray, words: np.ndarray, a: int, b: int, prob: np.ndarray | None = None):
-    """(row, similarity) of cuts that split rows a..b-1 into parts about different things.
-
-    Divisive: the row where the mean embeddings of the two parts (each long enough to be
-    an article) are least alike is cut when that similarity is under _PART_SIM_MAX, and
-    both parts are tried again. Whole parts are compared, not windows: a sub-topic of a long
-    article still shares its story with the rest, two unrelated articles share nothing.
-    Where the models give the cut almost no chance (`prob`, per candidate, under
-    _PART_DOUBT_PROB), both parts need _PART_DOUBT_WORDS words.
-    """
-    best, best_r = 1.0, None
-    for r in range(a + 1, b):
-        doubted = prob is not None and prob[r - 1] < _PART_DOUBT_PROB
-        if doubted and min(int(words[a:r].sum()), int(words[r:b].sum())) < _PART_DOUBT_WORDS:
-            continue
-        if _article_sized(words, a, r) and _article_sized(words, r, b):
-            x, y = emb[a:r].mean(0), emb[r:b].mean(0)
-            sim = float(x @ y) / (float(np.linalg.norm(x) * np.linalg.norm(y)) or 1.0)
-            if sim < best:
-                best, best_r = sim, r
-    if best_r is not None and best < _PART_SIM_MAX:
-        yield best_r, best
-        yield from _part_cuts(emb, words, a, best_r, prob)
-        yield from _part_cuts(emb, words, best_r, b, prob)
