@@ -103,6 +103,7 @@ def _model_copy(folder, weight: float | None, copy_weights: bool = True) -> str:
     """The bundled model file in `folder`, its sequence weight set (None: no sequence model)."""
     folder.mkdir(exist_ok=True)
     raw = json.loads(DEFAULT_MODEL_PATH.read_text())
+    raw.pop("short_lines")  # one set of models: the network and its sequence model under test
     if weight is None:
         raw.pop("sequence", None)
     else:
@@ -122,7 +123,7 @@ def test_the_bundled_model_mixes_the_sequence_model_in_by_its_weight(tmp_path):
     assert seq.features == tuple(feature_names(True, cohesion=True)) and len(seq.nets) >= 1
     lines = dump_lines("\n".join(LINES))
     emb = np.eye(len(LINES), 8, dtype=np.float32)
-    bundled = boundary_scores(lines, emb).prob
+    bundled = boundary_scores(lines, emb, short_lines=False).prob  # these lines are short: keep the main file
     network = boundary_scores(lines, emb, _model_copy(tmp_path / "network", None)).prob
     none = boundary_scores(lines, emb, _model_copy(tmp_path / "weight0", 0.0)).prob
     assert np.allclose(network, none)  # weight 0: the network's scores alone

@@ -51,7 +51,8 @@ def judged(dump, cache, model_path: str | None = None):
     the bundled ones) cut it, or None where the rejoin pass would not run (a dump with a
     headline habit or wide gaps)."""
     lines = dump_lines(dump.text)
-    scores = boundary_scores(lines, cache.encode([topic_text(ln.text) for ln in lines]), model_path)
+    # the bundle's own models, not the short-line file it may hand some dumps to: each file's judge is fitted on its own cuts
+    scores = boundary_scores(lines, cache.encode([topic_text(ln.text) for ln in lines]), model_path, short_lines=False)
     scores.rejoin = None  # the cuts as the models and the decoder leave them (the base may have a judge)
     candidate = {i: k for k, i in enumerate(scores.index)}
     judged = rejoin_cuts(scores, {candidate[b.index]: b for b in decide(scores, decoder=scores.decoder)})
@@ -139,8 +140,13 @@ def main() -> None:
     base["rejoin"] = judge.to_dict() | {"training": {"dumps": len(cases), **counts}}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    if out.parent != Path(args.base).parent and base.get("sequence"):
-        shutil.copy(Path(args.base).parent / base["sequence"]["file"], out.parent)
+    if out.parent != Path(args.base).parent:  # the files the model file names go beside it
+        if base.get("sequence"):
+            shutil.copy(Path(args.base).parent / base["sequence"]["file"], out.parent)
+        if base.get("short_lines"):  # and the short-line file with its own sequence weights
+            short = Path(args.base).parent / base["short_lines"]["file"]
+            shutil.copy(short, out.parent)
+            shutil.copy(short.parent / json.loads(short.read_text())["sequence"]["file"], out.parent)
     out.write_text(json.dumps(base) + "\n")
     print(f"wrote {out} (threshold {threshold}) in {time.time() - t0:.0f}s")
 

@@ -85,6 +85,8 @@ class Segmenter(Step):
     """Records to articles: dumps are split, every article is parsed into its parts."""
 
     name = "segment"
+    # 9: an untitled dump set in short lines (wire copy, a sentence or two a line) is cut by
+    # models trained on such dumps (`boundary_model_short.json`, `boundaries.in_short_lines`).
     # 8: in an untitled dump without wide gaps, a judge of whole segments takes back the
     # models' cuts that leave the same story on both sides (`rejoin`: round-ups, digests).
     # 7: a deck run into the lead split at the likeliest lead start; a name (or several) and
@@ -104,7 +106,7 @@ class Segmenter(Step):
     # a fragment, not a headline; a byline goes with the article it heads. 4: separator lines
     # are layout; stamps, reading times, tags, image captions, wire credits and name-and-role
     # bylines are recognised; 3: the gap sequence model joins the network
-    version = "8"
+    version = "9"
 
     def __init__(
         self,

@@ -99,6 +99,7 @@ class GapScores:
     opens_with_byline: bool = False  # the first content line is a byline, not a headline
     names: list[set[str]] | None = None  # content lines' names (`features.names`), same order; with embeddings
     rejoin: Rejoiner | None = None  # the judge of the models' cuts (`rejoin`), with embeddings
+    short_lines: bool = False  # scored by the model file's short-line bundle (`in_short_lines`)
 
 
 def boundary_scores(
@@ -106,6 +107,7 @@ def boundary_scores(
     embeddings: np.ndarray | None = None,
     model_path: str | None = None,
     seam: Callable[[list[tuple[str, str]]], np.ndarray] | None = None,
+    short_lines: bool = True,
 ) -> GapScores:
     """Score every candidate gap of a dump.
 
@@ -113,17 +115,68 @@ def boundary_scores(
     layout-only model is used. A model that reads seam scores gets them from `seam` if
     given (a cache, in the benchmark), else from the seam scorer its weights file names.
     With embeddings, a model file that names a gap sequence model (`sequence_model`)
-    gets the weighted mean of the network's and the sequence model's log-odds.
+    gets the weighted mean of the network's and the sequence model's log-odds; one that
+    names a short-line bundle (`short_lines`) hands it a dump without headlines whose
+    median line is short (`in_short_lines`), unless `short_lines` is False (the training
+    scripts, which fit one bundle on the cuts of its own models).
     """
     models = load_models(model_path)
-    model = models["full" if embeddings is not None else "layout"]
-    cues = models.get("vector_cues") if embeddings is not None else None
+    X, idx, names = _cue_rows(lines, embeddings, models, model_path, seam)
+    scores = scores_from_features(lines, X, idx, embeddings)
+    short = models["short_lines"] if embeddings is not None and short_lines else None
+    if short is not None and in_short_lines(scores, short.max_median_words):
+        short_models = load_models(str(short.path))
+        if _inputs(short_models) != _inputs(models):
+            X, idx, names = _cue_rows(lines, embeddings, short_models, str(short.path), seam)
+            scores = scores_from_features(lines, X, idx, embeddings)
+        models, scores.short_lines = short_models, True
+    own_model = models["full" if embeddings is not None else "layout"]
     sequence = models["sequence"] if embeddings is not None else None
     gru = load_sequence_model(sequence[0]) if sequence else None
+    own = X[:, [names.index(f) for f in own_model.features]]
+    logit = own_model.logit(own)
+    if gru is not None and idx:
+        rows = sequence_inputs(X[:, [names.index(f) for f in gru.features]], scores.embeddings, gru.band)
+        logit = (1 - sequence[1]) * logit + sequence[1] * gru.logit(rows)
+    scores.prob = 1.0 / (1.0 + np.exp(-logit))
+    if embeddings is not None and idx:  # the decoder weighs some cuts against layout alone
+        lay = models["layout"]
+        scores.layout_prob = lay.predict(X[:, [names.index(f) for f in lay.features]])
+    scores.cue = [own_model.features[j] for j in own_model.contributions(own).argmax(1)] if idx else []
+    scores.threshold = own_model.threshold
+    scores.decoder = models.get("decoder")
+    scores.rejoin = models.get("rejoin") if embeddings is not None else None
+    return scores
+
+
+def in_short_lines(scores: GapScores, max_median_words: float) -> bool:
+    """Whether a dump is set in short lines without headlines: wire copy and most news sites
+    break after a sentence or two (a median line of 16-33 words in the bench's training
+    dumps of that kind, 31 and up in its paragraph dumps), so its gaps look unlike those of
+    paragraphs. A dump that heads its articles is left to the models its headlines were
+    tuned with."""
+    if scores.words is None or not len(scores.words):
+        return False
+    return float(np.median(scores.words)) <= max_median_words and not headline_habit(scores, LAYOUT_COLUMN).any()
+
+
+def _inputs(models: dict, embeddings: bool = True) -> tuple:
+    """What a bundle's models read beyond the layout and topic cues: (learned vector cues,
+    continuation openers, name cohesion, seam scores); without embeddings, the layout model's."""
+    model = models["full" if embeddings else "layout"]
+    gru = load_sequence_model(models["sequence"][0]) if models["sequence"] and embeddings else None
     wanted = set(model.features) | set(gru.features if gru else ())  # the cues either model reads
-    continuation = CONTINUATION_FEATURES[0] in wanted
-    cohesion = COHESION_FEATURES[0] in wanted
-    if SEAM_FEATURES[0] not in model.features:
+    return (models.get("vector_cues") if embeddings else None, CONTINUATION_FEATURES[0] in wanted,
+            COHESION_FEATURES[0] in wanted, SEAM_FEATURES[0] in model.features)
+
+
+def _cue_rows(
+    lines: list[Line], embeddings: np.ndarray | None, models: dict, model_path: str | None,
+    seam: Callable[[list[tuple[str, str]]], np.ndarray] | None,
+) -> tuple[np.ndarray, list[int], list[str]]:
+    """(feature rows, their lines, column names): every cue the bundle's models read."""
+    cues, continuation, cohesion, wants_seam = _inputs(models, embeddings is not None)
+    if not wants_seam:
         seam = None
     elif seam is None:
         if models["seam"] is None:
@@ -132,22 +185,7 @@ def boundary_scores(
     X, idx = gap_features(
         [ln.text for ln in lines], [ln.blank_before for ln in lines], embeddings, cues, continuation, seam, cohesion
     )
-    names = feature_names(embeddings is not None, cues is not None, continuation, seam is not None, cohesion)
-    scores = scores_from_features(lines, X, idx, embeddings)
-    own = X[:, [names.index(f) for f in model.features]]
-    logit = model.logit(own)
-    if gru is not None and idx:
-        rows = sequence_inputs(X[:, [names.index(f) for f in gru.features]], scores.embeddings, gru.band)
-        logit = (1 - sequence[1]) * logit + sequence[1] * gru.logit(rows)
-    scores.prob = 1.0 / (1.0 + np.exp(-logit))
-    if embeddings is not None and idx:  # the decoder weighs some cuts against layout alone
-        lay = models["layout"]
-        scores.layout_prob = lay.predict(X[:, [names.index(f) for f in lay.features]])
-    scores.cue = [model.features[j] for j in model.contributions(own).argmax(1)] if idx else []
-    scores.threshold = model.threshold
-    scores.decoder = models.get("decoder")
-    scores.rejoin = models.get("rejoin") if embeddings is not None else None
-    return scores
+    return X, idx, feature_names(embeddings is not None, cues is not None, continuation, seam is not None, cohesion)
 
 
 def scores_from_features(lines: list[Line], X: np.ndarray, idx: list[int], embeddings: np.ndarray | None) -> GapScores:

@@ -90,7 +90,8 @@ def load_models(path: str | None = None) -> dict:
     the learned embedding cues the full model reads, under `seam` the seam scorer's
     weights file it reads (a path beside the weights file; None if absent) and under
     `sequence` (path, weight) of the gap sequence model whose log-odds it averages with
-    the full model's (None if absent)."""
+    the full model's (None if absent), and under `short_lines` the file for dumps in short
+    lines (`ShortLines`; None if absent)."""
     from tasks.segment.decode import DecoderParams
     from tasks.segment.rejoin import Rejoiner
     from tasks.segment.vector_cues import VectorCues
@@ -107,7 +108,21 @@ def load_models(path: str | None = None) -> dict:
     sequence = raw.get("sequence")
     models["sequence"] = (p.parent / sequence["file"], float(sequence["weight"])) if sequence else None
     models["rejoin"] = Rejoiner.from_dict(raw["rejoin"]) if raw.get("rejoin") else None
+    short = raw.get("short_lines")
+    models["short_lines"] = ShortLines(p.parent / short["file"], float(short["max_median_words"])) if short else None
+    if short and not models["short_lines"].path.is_file():  # fail at load, not on the first short-line dump
+        raise RuntimeError(f"boundary model {str(p)!r} names a short-line model file that is not there: "
+                           f"{str(models['short_lines'].path)!r}")
     return models
+
+
+@dataclass(frozen=True)
+class ShortLines:
+    """A second model file for dumps in short lines (`boundaries.in_short_lines`): its path
+    and the median words per line at or under which a dump without headlines goes to it."""
+
+    path: Path
+    max_median_words: float
 
 
 def fit_logistic(
