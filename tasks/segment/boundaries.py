@@ -126,7 +126,7 @@ def boundary_scores(
     short = models["short_lines"] if embeddings is not None and short_lines else None
     if short is not None and in_short_lines(scores, short.max_median_words):
         short_models = load_models(str(short.path))
-        if _inputs(short_models) != _inputs(models):
+        if not _same_cues(short_models, models):
             X, idx, names = _cue_rows(lines, embeddings, short_models, str(short.path), seam)
             scores = scores_from_features(lines, X, idx, embeddings)
         models, scores.short_lines = short_models, True
@@ -168,6 +168,13 @@ def _inputs(models: dict, embeddings: bool = True) -> tuple:
     wanted = set(model.features) | set(gru.features if gru else ())  # the cues either model reads
     return (models.get("vector_cues") if embeddings else None, CONTINUATION_FEATURES[0] in wanted,
             COHESION_FEATURES[0] in wanted, SEAM_FEATURES[0] in model.features)
+
+
+def _same_cues(a: dict, b: dict) -> bool:
+    """Whether two bundles read the same feature rows (with embeddings), so one computation
+    serves both; learned vector cues differ with their weights, so a bundle with them never does."""
+    (cues_a, *rest_a), (cues_b, *rest_b) = _inputs(a), _inputs(b)
+    return cues_a is None and cues_b is None and rest_a == rest_b
 
 
 def _cue_rows(
