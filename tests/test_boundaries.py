@@ -2,14 +2,13 @@
 handle, plus the bundled sample and a dump of real dev articles."""
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 
 import numpy as np
 import pytest
 
 from conftest import DEVDATA
+from dev_articles import held_out, wire_lines
 from tasks.segment import segment_text, split_dump
 from tasks.segment.structure import parse_article
 from tasks.segment.boundaries import (
@@ -218,11 +217,6 @@ def test_empty_and_single_line_dumps():
     assert len(parts) == 1 and parts[0][1] == 1.0
 
 
-def _held_out(article_id: str) -> bool:
-    """Articles the boundary model never trained on (bench/segmentation/dumps.py's split)."""
-    return int(hashlib.sha1(article_id.encode()).hexdigest()[:8], 16) % 1000 >= 600
-
-
 @pytest.mark.slow
 @pytest.mark.xfail(
     strict=True,
@@ -232,7 +226,7 @@ def _held_out(article_id: str) -> bool:
     "fix shows up here",
 )
 def test_real_dev_articles_without_titles_or_separators(embedder):
-    rows = [r for r in map(json.loads, DEVDATA.read_text().splitlines()) if _held_out(r["id"])][-12:]
+    rows = [r for r in map(json.loads, DEVDATA.read_text().splitlines()) if held_out(r["id"])][-12:]
     bodies = [[p for p in r["text"].split("\n") if p.strip()] for r in rows]
     starts, n = [], 0
     for b in bodies:
@@ -309,24 +303,13 @@ def test_a_few_short_headed_pieces_split_with_topic_cues(embedder):
     assert [0] + [b.index for b in found] == [0, 4, 8]
 
 
-def _wire(paragraph: str) -> list[str]:
-    """A paragraph re-broken as wire copy breaks them: one or two sentences a line."""
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z“\"])", paragraph)
-    out = []
-    while sentences:
-        take = 2 if len(out) % 2 else 1
-        out.append(" ".join(sentences[:take]))
-        sentences = sentences[take:]
-    return out
-
-
 @pytest.mark.slow
 def test_real_headed_articles_in_short_paragraphs_are_cut_at_their_headlines_only(embedder):
     # short paragraphs give the topic models noisy dips inside a story; in a dump that heads
     # its articles a cut between two prose lines also needs layout's support (segmenter
     # version 5: before it, one of these articles was cut between two of its paragraphs)
-    rows = [r for r in map(json.loads, DEVDATA.read_text().splitlines()) if _held_out(r["id"])][84:96]
-    blocks = [[r["title"]] + [w for p in r["text"].split("\n") if p.strip() for w in _wire(p.strip())] for r in rows]
+    rows = [r for r in map(json.loads, DEVDATA.read_text().splitlines()) if held_out(r["id"])][84:96]
+    blocks = [[r["title"]] + [w for p in r["text"].split("\n") if p.strip() for w in wire_lines(p.strip())] for r in rows]
     starts, n = [], 0
     for b in blocks:
         starts.append(n)
@@ -432,7 +415,7 @@ def test_headlines_each_over_its_whole_body_on_one_line(embedder, truncated):
     # a common scrape: a headline, then the article's body flattened onto one line. The body
     # is no article of its own (before segmenter version 6 a long cut-off body, or every body
     # in a dump of article-long lines, was cut from its headline)
-    rows = [r for r in map(json.loads, DEVDATA.read_text().splitlines()) if _held_out(r["id"])][20:28]
+    rows = [r for r in map(json.loads, DEVDATA.read_text().splitlines()) if held_out(r["id"])][20:28]
     blocks = []
     for r in rows:
         body = " ".join(p.strip() for p in r["text"].split("\n") if p.strip())
