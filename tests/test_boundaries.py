@@ -343,7 +343,7 @@ def _scored(lines: list[str]):
 def test_a_headline_with_its_byline_under_it_counts_as_a_headline():
     blocks = [[a[0], f"By {name}", *a[1:]] for name, a in zip(REPORTERS, ARTICLES)]
     scores = _scored([x for b in blocks for x in b])
-    flagged = [scores.index[k] for k in np.flatnonzero(headline_habit(scores, LAYOUT_COLUMN))]
+    flagged = [scores.index[k] for k in np.flatnonzero(headline_habit(scores))]
     assert flagged == [6, 11, 17]  # the three headlines after the first, bylines and prose unflagged
 
 
@@ -351,7 +351,7 @@ def test_a_dump_led_by_a_byline_does_not_open_with_a_headline():
     # untitled articles under bylines: the first line is title-like but no headline, so two
     # title-like lines inside the dump make no habit of headlines
     lines = ["By Anna Smith", *ARTICLES[0][1:], "Key figures", *ARTICLES[1][1:], "What happens next", *ARTICLES[2][1:]]
-    assert not headline_habit(_scored(lines), LAYOUT_COLUMN).any()
+    assert not headline_habit(_scored(lines)).any()
 
 
 def test_untitled_articles_keep_the_byline_above_a_kicker_lead():
@@ -372,7 +372,7 @@ def test_boundaries_with_only_head_lines_between_them_are_one_start():
 def test_a_headed_dump_holds_the_models_odds_to_what_its_layout_shows():
     scores = _scored([x for a in ARTICLES for x in a])
     col = LAYOUT_COLUMN
-    headline = headline_habit(scores, col)
+    headline = headline_habit(scores)
     prose = (scores.features[:, col["cur_title_like"]] == 0) & (scores.features[:, col["prev_title_like"]] == 0)
     assert headline.sum() == 3 and (prose & ~headline).sum() > 5
     unheaded = prose & ~headline

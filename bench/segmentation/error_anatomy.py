@@ -14,27 +14,21 @@ from __future__ import annotations
 
 import argparse
 import bisect
-import random
 from collections import Counter
 
 import numpy as np
 
 from common import EmbeddingCache, centroids
-from dumps import build_dump, load_articles, one_topic_groups, split
+from dumps import load_articles, split
 from metrics import pk
-from run import CONDITIONS
+from run import condition_dumps
 from tasks.segment.boundaries import TOPIC_THRESHOLD, boundary_scores, decide, dump_lines, with_their_tops
 from tasks.segment.features import topic_text
 
 
 def cut_dumps(name: str, articles, cents, cache, n_dumps: int):
     """(dump, group, lines, cut lines) for run.py's dumps of condition `name`."""
-    topic, layout, titles, trunc, dec, size, _ = CONDITIONS[name]
-    rng = random.Random(sum(map(ord, name)))  # run.py's seed, so the very same dumps
-    for _ in range(n_dumps):
-        n = rng.randint(*size) if isinstance(size, tuple) else size
-        group = one_topic_groups(articles, cents, n, rng) if topic == "one_topic" else rng.sample(articles, n)
-        d = build_dump(group, layout, titles, trunc, dec, rng)
+    for group, d in condition_dumps(name, articles, cents, n_dumps):
         lines = dump_lines(d.text)
         scores = boundary_scores(lines, cache.encode([topic_text(ln.text) for ln in lines]))
         hyp = [0] + [b.index for b in with_their_tops(lines, decide(scores, TOPIC_THRESHOLD, None, scores.decoder))]

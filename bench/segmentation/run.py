@@ -58,6 +58,16 @@ CONDITIONS = {
 }
 
 
+def condition_dumps(name: str, articles, cents, n_dumps: int):
+    """(articles, dump) for each of a condition's `n_dumps` dumps: the same every run."""
+    topic, layout, titles, trunc, dec, size, _ = CONDITIONS[name]
+    rng = random.Random(sum(map(ord, name)))  # fixed per condition
+    for _ in range(n_dumps):
+        n = rng.randint(*size) if isinstance(size, tuple) else size
+        group = one_topic_groups(articles, cents, n, rng) if topic == "one_topic" else rng.sample(articles, n)
+        yield group, build_dump(group, layout, titles, trunc, dec, rng)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--dumps", type=int, default=100, help="dumps per condition (20 in rounds 1-6; 100 since round 7)")
@@ -82,16 +92,12 @@ def main() -> None:
     print(f"{len(articles)} {args.articles} articles, {args.dumps} dumps per condition")
     print("| condition | Pk | Pk 95% interval | WindowDiff | P | R | F1 | target Pk | s/dump |")
     print("|---|---|---|---|---|---|---|---|---|")
-    for name, (topic, layout, titles, trunc, dec, size, target) in CONDITIONS.items():
+    for name, (*_, target) in CONDITIONS.items():
         if args.only and not any(o in name for o in args.only):
             continue
-        rng = random.Random(sum(map(ord, name)))  # fixed per condition
         pks, wds, counts, secs = [], [], np.zeros(3, int), []
         false_cuts, missed = Counter(), Counter()  # by article id
-        for _ in range(args.dumps):
-            n = rng.randint(*size) if isinstance(size, tuple) else size
-            group = one_topic_groups(articles, cents, n, rng) if topic == "one_topic" else rng.sample(articles, n)
-            d = build_dump(group, layout, titles, trunc, dec, rng)
+        for group, d in condition_dumps(name, articles, cents, args.dumps):
             lines = dump_lines(d.text)
             emb = None if args.layout_only else cache.encode([topic_text(ln.text) for ln in lines])
             t0 = time.perf_counter()

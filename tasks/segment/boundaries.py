@@ -157,7 +157,7 @@ def in_short_lines(scores: GapScores, max_median_words: float) -> bool:
     tuned with."""
     if scores.words is None or not len(scores.words):
         return False
-    return float(np.median(scores.words)) <= max_median_words and not headline_habit(scores, LAYOUT_COLUMN).any()
+    return float(np.median(scores.words)) <= max_median_words and not headline_habit(scores).any()
 
 
 def _inputs(models: dict, embeddings: bool = True) -> tuple:
@@ -302,9 +302,9 @@ def decide(
     use_decoder = decoder is not None and scores.embeddings is not None
     # a headline over its deck is evidence the decoder weighs; as a cut of its own (no
     # decoder) it would also cut above every headline under a short closing line
-    headline = headline_habit(scores, col, decks=use_decoder)
+    headline = headline_habit(scores, decks=use_decoder)
     habit = bool(headline.any())
-    whole, per_line = whole_article_rows(scores, col, habit)
+    whole, per_line = whole_article_rows(scores, habit)
     hard: dict[int, Boundary] = {}
     for k, (i, p, cue) in enumerate(zip(scores.index, scores.prob, scores.cue)):
         conf, why = float(p), cue
@@ -327,9 +327,9 @@ def decide(
         if conf >= (max(cut, HEADLINE_HABIT_CUT) if habit and why != "headline" else cut):
             hard[k] = Boundary(i, round(conf, 3), why)
     if habit:
-        for k in unheaded_datelines(scores, headline, col):
+        for k in unheaded_datelines(scores, headline):
             hard.setdefault(k, Boundary(scores.index[k], DATELINE_CONFIDENCE, "cur_dateline"))
-        for k in signed_headlines(scores, headline, col):
+        for k in signed_headlines(scores, headline):
             hard.setdefault(k, Boundary(scores.index[k], DATELINE_CONFIDENCE, "headline_signed"))
     found = _decode(scores, hard, decoder, headline if habit else None) if use_decoder else dict(hard)
     # a dump that marks its starts with wide gaps (two or more) has said where its articles
@@ -362,8 +362,8 @@ def rejoin_cuts(
     dump's headline habit and `whole_article_rows`, when the caller has them."""
     col = LAYOUT_COLUMN
     if shape is None:
-        habit = bool(headline_habit(scores, col).any())
-        shape = (habit, *whole_article_rows(scores, col, habit))
+        habit = bool(headline_habit(scores).any())
+        shape = (habit, *whole_article_rows(scores, habit))
     habit, whole, per_line = shape
     f = scores.features
     if scores.embeddings is None or habit or per_line or marks_starts_with_gaps(scores):

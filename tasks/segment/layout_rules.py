@@ -45,7 +45,7 @@ DATELINE_CONFIDENCE = 0.9
 _SIGNED_DECK_MAX_WORDS = 45
 
 
-def whole_article_rows(scores: GapScores, col: dict[str, int], headed: bool) -> tuple[np.ndarray, bool]:
+def whole_article_rows(scores: GapScores, headed: bool) -> tuple[np.ndarray, bool]:
     """Per content row: it is a whole article on a line of its own; and whether the dump has
     one article per line (its typical prose line is article-long). A row is one in such a
     dump, or when it is many times the typical line and cut off (a scrape that flattened
@@ -57,66 +57,66 @@ def whole_article_rows(scores: GapScores, col: dict[str, int], headed: bool) -> 
     if scores.words is None:
         return rows, False
     f = scores.features
-    title_row = np.concatenate([f[:1, col["prev_title_like"]] > 0, f[:, col["cur_title_like"]] > 0])
-    under_title = np.concatenate([[False], f[:, col["prev_title_like"]] > 0]) & headed
+    title_row = np.concatenate([f[:1, LAYOUT_COLUMN["prev_title_like"]] > 0, f[:, LAYOUT_COLUMN["cur_title_like"]] > 0])
+    under_title = np.concatenate([[False], f[:, LAYOUT_COLUMN["prev_title_like"]] > 0]) & headed
     typical = float(np.median(scores.words[~title_row] if (~title_row).any() else scores.words))
     per_line = typical >= _ARTICLE_PER_LINE_WORDS
     if per_line and title_row.mean() < 1 / 3:
         under_title[:] = False  # a few short lines among article-long ones are cut-off articles, not headlines
-    cut_off = np.append(f[:, col["prev_cut_off"]] > 0, False)
+    cut_off = np.append(f[:, LAYOUT_COLUMN["prev_cut_off"]] > 0, False)
     long = scores.words >= max(_WHOLE_ARTICLE_MIN_WORDS, _WHOLE_ARTICLE_RATIO * typical)
     return (per_line | (cut_off & long)) & ~under_title, per_line
 
 
-def unheaded_datelines(scores: GapScores, headline: np.ndarray, col: dict[str, int]) -> list[int]:
+def unheaded_datelines(scores: GapScores, headline: np.ndarray) -> list[int]:
     """Candidates whose line opens with a dateline with no start just above it (a headline, a
     byline, a line the models take for a start, or a deck under one), in a dump that heads its
     articles: a brief or a wire story that came without its headline. The models, trained on
     dumps that head every article or none, give such a start little (a dateline there has
     always followed a headline)."""
     f = scores.features
-    dateline = f[:, col["cur_dateline"]] > 0
-    near = headline | (f[:, col["cur_byline"]] > 0) | (scores.prob >= 0.5)
+    dateline = f[:, LAYOUT_COLUMN["cur_dateline"]] > 0
+    near = headline | (f[:, LAYOUT_COLUMN["cur_byline"]] > 0) | (scores.prob >= 0.5)
     above = np.zeros_like(near)
     above[1:] |= near[:-1]
     above[2:] |= near[:-2]  # a headline, then a deck or its byline
-    return [int(k) for k in np.flatnonzero(dateline & ~above & (f[:, col["prev_title_like"]] == 0))]
+    return [int(k) for k in np.flatnonzero(dateline & ~above & (f[:, LAYOUT_COLUMN["prev_title_like"]] == 0))]
 
 
-def signed_headlines(scores: GapScores, headline: np.ndarray, col: dict[str, int]) -> list[int]:
+def signed_headlines(scores: GapScores, headline: np.ndarray) -> list[int]:
     """Headlines (in a dump that heads its articles) with a byline or a datelined lead right
     under them or under their deck: an article's top, which a subhead never has. The models
     were trained on headlines over their body, and give a headline over a deck and a byline
     little more than even odds."""
     f = scores.features
-    signed = (f[:, col["cur_byline"]] > 0) | (f[:, col["cur_dateline"]] > 0)
+    signed = (f[:, LAYOUT_COLUMN["cur_byline"]] > 0) | (f[:, LAYOUT_COLUMN["cur_dateline"]] > 0)
     below = np.zeros_like(signed)
     below[:-1] |= signed[1:]
     if scores.words is not None:  # under a deck (content row k + 2 is candidate k + 1's line)
         # a title-like line between may be the headline itself, under a short last line of
         # the article before: then the models must find the upper line a likely start, or
         # the likelier of the two
-        title_between = f[1:-1, col["cur_title_like"]] > 0
+        title_between = f[1:-1, LAYOUT_COLUMN["cur_title_like"]] > 0
         upper_first = (scores.prob[:-2] >= 0.5) | (scores.prob[:-2] >= scores.prob[1:-1])
         below[:-2] |= signed[2:] & (scores.words[2:-1] <= _SIGNED_DECK_MAX_WORDS) & (~title_between | upper_first)
     return [int(k) for k in np.flatnonzero(headline & below)]
 
 
-def headline_habit(scores: GapScores, col: dict[str, int], decks: bool = True) -> np.ndarray:
+def headline_habit(scores: GapScores, decks: bool = True) -> np.ndarray:
     """Per candidate: it starts a headline in a dump that uses headlines (all False otherwise).
     `decks`: a title-like line over another, then prose, is a headline over its deck too."""
     f = scores.features
     # a headline is followed by prose or by its byline; a byline after a headline, or a line
     # right under another title-like one (a deck, a headline under its kicker), is part of
     # the same article's top, not a new start
-    title = f[:, col["cur_title_like"]] > 0
-    headed = (f[:, col["cur_title_then_prose"]] > 0) | (title & (f[:, col["next_byline"]] > 0))
-    top = (f[:, col["cur_byline"]] == 0) & (f[:, col["prev_title_like"]] == 0)
+    title = f[:, LAYOUT_COLUMN["cur_title_like"]] > 0
+    headed = (f[:, LAYOUT_COLUMN["cur_title_then_prose"]] > 0) | (title & (f[:, LAYOUT_COLUMN["next_byline"]] > 0))
+    top = (f[:, LAYOUT_COLUMN["cur_byline"]] == 0) & (f[:, LAYOUT_COLUMN["prev_title_like"]] == 0)
     heads = headed & top
     if not len(heads):
         return heads
-    opens = (f[0, col["prev_title_like"]] > 0 and not scores.opens_with_byline
-             and (f[0, col["cur_title_like"]] == 0 or f[0, col["cur_byline"]] > 0))
+    opens = (f[0, LAYOUT_COLUMN["prev_title_like"]] > 0 and not scores.opens_with_byline
+             and (f[0, LAYOUT_COLUMN["cur_title_like"]] == 0 or f[0, LAYOUT_COLUMN["cur_byline"]] > 0))
     n_heads = int(heads.sum()) + int(opens)
     habit = n_heads >= _HEADLINE_MIN and (opens or n_heads * _HEADLINE_EVERY >= len(heads) + 1)
     if not habit:
